@@ -1,0 +1,1 @@
+return await Offen.Cli.Commands.RunAsync(args);
