@@ -1,0 +1,313 @@
+using System.Data.Common;
+using Offen.Crypto;
+
+namespace Offen.Persistence;
+
+public sealed partial class OffenStore
+{
+    /// <summary>
+    /// server.md §5.5: validates and inserts one event through the group commit; the returned task completes with
+    /// the event id only once the row is COMMITTED. Fails with <see cref="UnknownAccountException"/> (missing or
+    /// retired account) or <see cref="UnknownSecretException"/> (no secret for hash(userId, salt)).
+    /// </summary>
+    public Task<string> InsertEventAsync(NewEvent e, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ct.ThrowIfCancellationRequested();
+        if (e.EventId is { } given && !Ulids.IsValid(given)) throw new ArgumentException("event id must be a ULID", nameof(e));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposing) != 0, this);
+        // §5.5 step 1: the event id is the time of receipt; the sequence is made later, inside the transaction.
+        return _batcher.EnqueueAsync(e, e.EventId ?? Ulids.New(), ct);
+    }
+
+    /// <summary>Demo seeding (server.md §9.5): all events in one transaction, all or nothing.</summary>
+    public Task InsertEventsAsync(IReadOnlyList<NewEvent> events, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var pending = new List<PendingInsert>(events.Count);
+        foreach (var e in events)
+        {
+            if (e.EventId is { } given && !Ulids.IsValid(given)) throw new ArgumentException("event id must be a ULID", nameof(events));
+            pending.Add(new PendingInsert(e, e.EventId ?? Ulids.New(), ct));
+        }
+        return WriteAsync(async s =>
+        {
+            await InsertCoreAsync(s, pending, isolateFailures: false);
+        }, ct);
+    }
+
+    private Task ProcessInsertBatchAsync(List<PendingInsert> batch) =>
+        WriteAsync(s => InsertCoreAsync(s, batch, isolateFailures: true), CancellationToken.None);
+
+    /// <summary>
+    /// Validates every event inside the transaction (the database is the source of truth, nothing is cached, so
+    /// several processes may share it) and inserts the valid ones. With <paramref name="isolateFailures"/> a bad
+    /// event only marks itself failed; otherwise the first failure aborts the whole transaction.
+    /// </summary>
+    private async Task InsertCoreAsync(Session s, List<PendingInsert> batch, bool isolateFailures)
+    {
+        // §5.5 step 2: the account must exist and not be retired.
+        var accountIds = batch.Select(p => p.Event.AccountId).Distinct(StringComparer.Ordinal).ToList();
+        var salts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in await s.QueryChunkedAsync<AccountRow>(_q.AccountsByIds, accountIds))
+        {
+            if (row.AccountId is { } id && !Values.Bool(row.Retired)) salts[id] = row.UserSalt ?? "";
+        }
+
+        // §5.5 step 3: a non-empty user id must have a secret; an empty one stores an anonymous event.
+        foreach (var p in batch)
+        {
+            if (!salts.TryGetValue(p.Event.AccountId, out var salt))
+            {
+                p.Error = new UnknownAccountException(p.Event.AccountId);
+                continue;
+            }
+            if (p.Event.UserId.Length == 0) continue;
+            try
+            {
+                p.SecretId = SecretIds.Hash(p.Event.UserId, salt);
+            }
+            catch (FormatException e)
+            {
+                p.Error = new StoreException("persistence: account has an unreadable user salt", e);
+            }
+        }
+        var wanted = batch.Where(p => p.Error is null && p.SecretId is not null).Select(p => p.SecretId!)
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count > 0)
+        {
+            // FOR SHARE: a concurrent re-association (parking) of one of these secrets waits until this commits.
+            var known = (await s.QueryChunkedAsync<string>(_q.SecretsExistForShare, wanted)).ToHashSet(StringComparer.Ordinal);
+            foreach (var p in batch)
+            {
+                if (p.Error is null && p.SecretId is not null && !known.Contains(p.SecretId)) p.Error = new UnknownSecretException();
+            }
+        }
+
+        if (!isolateFailures && batch.FirstOrDefault(p => p.Error is not null) is { Error: { } first }) throw first;
+
+        // §5.5 step 4: sequences are made now, after the event ids and in commit order of this writer.
+        var valid = batch.Where(p => p.Error is null).ToList();
+        if (valid.Count == 0) return;
+        foreach (var p in valid) p.Sequence = Ulids.New();
+        await s.StepAsync("insert:validated");
+
+        if (!isolateFailures || valid.Count == 1)
+        {
+            await s.InsertRowsAsync("events", Queries.EventColumns, valid.Select(Row).ToList());
+            return;
+        }
+        try
+        {
+            await s.SavepointAsync("batch");
+            await s.InsertRowsAsync("events", Queries.EventColumns, valid.Select(Row).ToList());
+            await s.ReleaseAsync("batch");
+        }
+        catch (DbException)
+        {
+            // One row was rejected (e.g. a duplicate event id): retry one by one so only that caller fails.
+            await s.RollbackToAsync("batch");
+            foreach (var p in valid)
+            {
+                try
+                {
+                    await s.SavepointAsync("one");
+                    await s.InsertRowsAsync("events", Queries.EventColumns, [Row(p)]);
+                    await s.ReleaseAsync("one");
+                }
+                catch (DbException e)
+                {
+                    await s.RollbackToAsync("one");
+                    p.Error = e;
+                }
+            }
+        }
+
+        static object?[] Row(PendingInsert p) => [p.EventId, p.Sequence, p.Event.AccountId, p.SecretId, p.Event.Payload];
+    }
+
+    /// <summary>
+    /// server.md §5.6, in ONE transaction (the secret insert of step 4 included, so an exchange is all or nothing):
+    /// if the user already has a secret, their events are "parked" under a random secret id with sibling ids, the
+    /// old ids get tombstones, and the new secret replaces the old one.
+    /// </summary>
+    public Task AssociateUserSecretAsync(string accountId, string userId, string encryptedSecret, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(encryptedSecret);
+        return WriteAsync(async s =>
+        {
+            var account = await s.QuerySingleOrDefaultAsync<AccountRow>(_q.AccountById, new { id = accountId });
+            if (account is null || Values.Bool(account.Retired)) throw new UnknownAccountException(accountId);
+            var salt = account.UserSalt ?? "";
+            var hash = SecretIds.Hash(userId, salt);
+
+            // FOR UPDATE: concurrent exchanges and event inserts for this user queue behind this transaction.
+            var existing = await s.QuerySingleOrDefaultAsync<SecretRow>(_q.SecretForUpdate, new { id = hash });
+            if (existing is not null)
+            {
+                var parkedHash = SecretIds.Hash(Guid.NewGuid().ToString(), salt);
+                await s.ExecuteAsync(_q.InsertSecret, new { SecretId = parkedHash, EncryptedSecret = existing.EncryptedSecret ?? "" });
+                var seq = Ulids.New();
+                var events = await s.QueryAsync<EventRow>(_q.EventsOfSecret, new { id = hash });
+                // Copies keep the millisecond of their original id (Ulids.Sibling), so the operator's data keeps its time.
+                var copies = events
+                    .Select(e => new object?[] { Ulids.IsValid(e.EventId) ? Ulids.Sibling(e.EventId!) : Ulids.New(), seq, e.AccountId, parkedHash, e.Payload })
+                    .ToList();
+                await s.InsertRowsAsync("events", Queries.EventColumns, copies);
+                await s.ExecuteAsync(_q.TombstoneEventsOfSecret, new { id = hash, seq });
+                await s.StepAsync("park:copied");
+                // Rows that point at the secret go first, so upstream databases with foreign keys accept the order.
+                await s.ExecuteAsync(_q.DeleteEventsOfSecret, new { id = hash });
+                await s.ExecuteAsync(_q.DeleteSecret, new { id = hash });
+            }
+            await s.ExecuteAsync(_q.UpsertSecret, new { SecretId = hash, EncryptedSecret = encryptedSecret });
+        }, ct);
+    }
+
+    /// <summary>server.md §5.7 user query: the user's events in every account (retired included, §11.9).</summary>
+    public Task<UserEventsResult> GetUserEventsAsync(string userId, string? since, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return ReadAsync(async s =>
+        {
+            var hashes = UserHashes(await s.QueryAsync<AccountSaltRow>(_q.AccountSalts), userId);
+            var byAccount = new Dictionary<string, List<EventRecord>>(StringComparer.Ordinal);
+            string? max = null;
+            var deleted = new List<string>();
+            if (hashes.Count > 0)
+            {
+                var rows = since is null
+                    ? await s.QueryChunkedAsync<EventRow>(_q.EventsOfSecrets, hashes)
+                    : await s.QueryChunkedAsync<EventRow>(_q.EventsOfSecretsSince, hashes, new { since });
+                foreach (var e in rows.Select(r => r.ToRecord()).OrderBy(e => e.EventId, StringComparer.Ordinal))
+                {
+                    if (!byAccount.TryGetValue(e.AccountId, out var list)) byAccount[e.AccountId] = list = [];
+                    list.Add(e);
+                    max = Max(max, e.Sequence);
+                }
+                if (since is not null)
+                {
+                    foreach (var t in await s.QueryChunkedAsync<TombstoneRow>(_q.TombstonesOfSecretsSince, hashes, new { since }))
+                    {
+                        deleted.Add(t.EventId ?? "");
+                        max = Max(max, t.Sequence);
+                    }
+                }
+            }
+            return new UserEventsResult(
+                byAccount.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<EventRecord>)kv.Value, StringComparer.Ordinal),
+                deleted, max);
+        }, snapshot: true, ct);
+    }
+
+    /// <summary>
+    /// server.md §5.7 account query with README D3: events with <c>sequence &gt; since</c>, read in pages, the
+    /// tombstones after <c>since</c> and the secrets of the returned events only. Null for an unknown account.
+    /// </summary>
+    public Task<AccountEventsResult?> GetAccountEventsAsync(string accountId, string? since, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        var pageSize = Math.Max(500, _options.AccountQueryPageSize);
+        return ReadAsync(async s =>
+        {
+            var account = await s.QuerySingleOrDefaultAsync<AccountRow>(_q.AccountById, new { id = accountId });
+            if (account is null) return null;
+            var events = new List<EventRecord>();
+            string? max = null;
+            EventRow? last = null;
+            while (true)
+            {
+                var page = last is not null
+                    ? await s.QueryAsync<EventRow>(_q.AccountEventsNextPage, new { id = accountId, afterSequence = last.Sequence, afterId = last.EventId, limit = pageSize })
+                    : since is null
+                        ? await s.QueryAsync<EventRow>(_q.AccountEventsFirstPage, new { id = accountId, limit = pageSize })
+                        : await s.QueryAsync<EventRow>(_q.AccountEventsFirstPageSince, new { id = accountId, since, limit = pageSize });
+                foreach (var r in page)
+                {
+                    var e = r.ToRecord();
+                    events.Add(e);
+                    max = Max(max, e.Sequence);
+                }
+                if (page.Count < pageSize) break;
+                last = page[^1];
+            }
+            var deleted = new List<string>();
+            if (since is not null)
+            {
+                foreach (var t in await s.QueryAsync<TombstoneRow>(_q.TombstonesOfAccountSince, new { id = accountId, since }))
+                {
+                    deleted.Add(t.EventId ?? "");
+                    max = Max(max, t.Sequence);
+                }
+            }
+            // §11.10: only the secrets the returned events refer to.
+            var secretIds = events.Where(e => e.SecretId is not null).Select(e => e.SecretId!).Distinct(StringComparer.Ordinal).ToList();
+            var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var row in await s.QueryChunkedAsync<SecretRow>(_q.SecretsByIds, secretIds))
+            {
+                if (row.SecretId is not null) secrets[row.SecretId] = row.EncryptedSecret ?? "";
+            }
+            return new AccountEventsResult(account.ToRecord(), events, deleted, max, secrets);
+        }, snapshot: true, ct);
+    }
+
+    /// <summary>server.md §5.8 purge: tombstones then deletes every event of the user in every account, in one transaction.</summary>
+    public Task PurgeAsync(string userId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return WriteAsync(async s =>
+        {
+            var seq = Ulids.New();
+            var hashes = UserHashes(await s.QueryAsync<AccountSaltRow>(_q.AccountSalts), userId);
+            if (hashes.Count == 0) return;
+            // Lock the user's secrets so no event insert for them lands between tombstoning and deleting.
+            await s.QueryChunkedAsync<string>(_q.SecretsLockForUpdate, hashes);
+            await s.ExecuteChunkedAsync(_q.TombstoneEventsOfSecrets, hashes, new { seq });
+            await s.StepAsync("purge:tombstoned");
+            await s.ExecuteChunkedAsync(_q.DeleteEventsOfSecrets, hashes);
+        }, ct);
+    }
+
+    /// <summary>
+    /// server.md §5.8 expiry plus README D4, in one transaction: events whose id (receipt time) is older than the
+    /// retention get tombstones and are deleted; tombstones whose sequence is older than the retention are pruned.
+    /// Returns the number of events deleted.
+    /// </summary>
+    public Task<int> ExpireAsync(TimeSpan retention, CancellationToken ct = default) =>
+        WriteAsync(async s =>
+        {
+            var deadline = Ulids.NewFor(DateTimeOffset.UtcNow - retention);
+            // Prune first: the tombstones written below carry a sequence of now, which must survive this run.
+            await s.ExecuteAsync(_q.DeleteExpiredTombstones, new { deadline });
+            var seq = Ulids.New();
+            await s.ExecuteAsync(_q.TombstoneExpiredEvents, new { deadline, seq });
+            await s.StepAsync("expire:tombstoned");
+            return await s.ExecuteAsync(_q.DeleteExpiredEvents, new { deadline });
+        }, ct);
+
+    /// <summary>hash(userId, salt) for every account (server.md §5.7 step 2); accounts with an unreadable salt cannot hold the user's events.</summary>
+    private static List<string> UserHashes(IEnumerable<AccountSaltRow> accounts, string userId)
+    {
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in accounts)
+        {
+            try
+            {
+                hashes.Add(SecretIds.Hash(userId, a.UserSalt ?? ""));
+            }
+            catch (FormatException)
+            {
+                // skip: no event can have been stored under a salt that does not decode
+            }
+        }
+        return [.. hashes];
+    }
+
+    /// <summary>server.md §5.7: the latest sequence is the ordinal (lexicographic) maximum.</summary>
+    private static string? Max(string? current, string? candidate) =>
+        string.IsNullOrEmpty(candidate) ? current
+        : current is null || string.CompareOrdinal(candidate, current) > 0 ? candidate
+        : current;
+}

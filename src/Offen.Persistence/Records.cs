@@ -1,0 +1,132 @@
+namespace Offen.Persistence;
+
+/// <summary>The three databases upstream Offen supports (server.md §5).</summary>
+public enum Dialect
+{
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+/// <summary>A row of <c>accounts</c> (server.md §5.1).</summary>
+public sealed record AccountRecord(
+    string AccountId,
+    string Name,
+    string PublicKey,
+    string EncryptedPrivateKey,
+    string UserSalt,
+    bool Retired,
+    string AccountStyles,
+    DateTimeOffset Created);
+
+/// <summary>A row of <c>account_users</c> (server.md §5.1). <c>HashedPassword</c> is <c>""</c> for an invitee who has not joined.</summary>
+public sealed record AccountUserRecord(
+    string AccountUserId,
+    string HashedEmail,
+    string HashedPassword,
+    string Salt,
+    long AdminLevel);
+
+/// <summary>
+/// A row of <c>account_user_relationships</c> (server.md §5.1). A <c>""</c> password-encrypted key marks a
+/// pending invitation (server.md §11.16).
+/// </summary>
+public sealed record RelationshipRecord(
+    string RelationshipId,
+    string AccountUserId,
+    string AccountId,
+    string PasswordEncryptedKeyEncryptionKey,
+    string EmailEncryptedKeyEncryptionKey,
+    string OneTimeEncryptedKeyEncryptionKey);
+
+/// <summary>A row of <c>events</c>; <c>SecretId</c> null means anonymous (server.md §5.1).</summary>
+public sealed record EventRecord(string EventId, string Sequence, string AccountId, string? SecretId, string Payload);
+
+/// <summary>The user query (server.md §5.7). <c>DeletedEventIds</c> is filled only when <c>since</c> was given.</summary>
+public sealed record UserEventsResult(
+    IReadOnlyDictionary<string, IReadOnlyList<EventRecord>> EventsByAccount,
+    IReadOnlyList<string> DeletedEventIds,
+    string? Sequence);
+
+/// <summary>
+/// The account (operator) query (server.md §5.7, README D3). <c>Secrets</c> maps secret id to encrypted secret
+/// for the secrets referenced by <c>Events</c> only (server.md §11.10).
+/// </summary>
+public sealed record AccountEventsResult(
+    AccountRecord Account,
+    IReadOnlyList<EventRecord> Events,
+    IReadOnlyList<string> DeletedEventIds,
+    string? Sequence,
+    IReadOnlyDictionary<string, string> Secrets);
+
+/// <summary>An event to insert (server.md §5.5). <c>UserId</c> <c>""</c> stores an anonymous event (secret_id NULL);
+/// <c>EventId</c> is only given by the demo seeder (a ULID for a past time).</summary>
+public sealed record NewEvent(string AccountId, string UserId, string Payload, string? EventId = null);
+
+/// <summary>Tuning knobs; the defaults fit the server.</summary>
+/// <param name="CommandTimeout">Per-command timeout; null keeps the driver default.</param>
+/// <param name="MaxInsertBatch">Group commit: how many waiting event inserts one transaction takes at most.</param>
+/// <param name="AccountQueryPageSize">Rows per page when the account query reads events (server.md §5.7 pages by 500).</param>
+/// <param name="SqliteBusyTimeout">How long SQLite waits for a lock held by another connection or process.</param>
+/// <param name="SqliteSynchronousFull">SQLite <c>synchronous=FULL</c> (durable on power loss, upstream's default) rather than NORMAL.</param>
+public sealed record OffenStoreOptions(
+    TimeSpan? CommandTimeout = null,
+    int MaxInsertBatch = 256,
+    int AccountQueryPageSize = 1000,
+    TimeSpan? SqliteBusyTimeout = null,
+    bool SqliteSynchronousFull = true)
+{
+    /// <summary>Test seam: called with a step name inside write transactions (e.g. <c>park:copied</c>); throwing aborts the operation.</summary>
+    internal Func<string, Task>? StepHook { get; init; }
+}
+
+/// <summary>Base of every error the store raises on purpose; database driver errors pass through unchanged.</summary>
+public class StoreException : Exception
+{
+    public StoreException(string message) : base(message)
+    {
+    }
+
+    public StoreException(string message, Exception? innerException) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The account does not exist, or is retired where it must be active (router: 404).</summary>
+public sealed class UnknownAccountException : StoreException
+{
+    public UnknownAccountException(string accountId)
+        : base("persistence: unknown account")
+    {
+        AccountId = accountId;
+    }
+
+    public string AccountId { get; }
+}
+
+/// <summary>No secret is stored for hash(userId, salt) (server.md §5.5; router: 400, which makes the vault re-exchange).</summary>
+public sealed class UnknownSecretException : StoreException
+{
+    public UnknownSecretException()
+        : base("persistence: unknown secret")
+    {
+    }
+}
+
+/// <summary>server.md §5.4: bootstrap without force on a database that is not empty.</summary>
+public sealed class WouldOverwriteException : StoreException
+{
+    public WouldOverwriteException()
+        : base("persistence: action would overwrite existing data - not allowed")
+    {
+    }
+}
+
+/// <summary>server.md §5.11: an account (retired ones included) already has exactly this name.</summary>
+public sealed class DuplicateAccountNameException : StoreException
+{
+    public DuplicateAccountNameException()
+        : base("persistence: an account with this name already exists")
+    {
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Offen.Persistence.Dialects;
+
+namespace Offen.Persistence;
+
+/// <summary>
+/// Every SQL statement the store runs (server.md §5). One text serves all three dialects; the few dialect bits
+/// (IN-list binding, row locks, upsert clauses) are filled in once per store from <see cref="SqlDialect"/>.
+/// Names are exactly upstream's (§5.1). ULIDs and sequences are compared as plain strings (§5.7).
+/// </summary>
+internal sealed class Queries
+{
+    /// <summary>Keys per IN list; larger sets run in chunks.</summary>
+    public const int InListChunk = 500;
+
+    /// <summary>Bound parameters per multi-row INSERT (SQLite allows 32766, PostgreSQL and MySQL 65535).</summary>
+    public const int MaxParameters = 2000;
+
+    public static readonly string[] AccountColumns =
+        ["account_id", "name", "public_key", "encrypted_private_key", "user_salt", "retired", "account_styles", "created"];
+
+    public static readonly string[] AccountUserColumns =
+        ["account_user_id", "hashed_email", "hashed_password", "salt", "admin_level"];
+
+    public static readonly string[] RelationshipColumns =
+        ["relationship_id", "account_user_id", "account_id", "password_encrypted_key_encryption_key",
+         "email_encrypted_key_encryption_key", "one_time_encrypted_key_encryption_key"];
+
+    public static readonly string[] EventColumns = ["event_id", "sequence", "account_id", "secret_id", "payload"];
+
+    public static readonly string[] TombstoneColumns = ["event_id", "account_id", "secret_id", "sequence"];
+
+    public static readonly string[] SecretColumns = ["secret_id", "encrypted_secret"];
+
+    /// <summary>The six tables of the empty probe (server.md §5.3).</summary>
+    public static readonly string[] Tables =
+        ["accounts", "account_users", "account_user_relationships", "events", "secrets", "tombstones"];
+
+    /// <summary>Bootstrap clears these (server.md §5.4: not tombstones), rows that point at others first.</summary>
+    public static readonly string[] BootstrapCleared =
+        ["events", "account_user_relationships", "secrets", "accounts", "account_users"];
+
+    public Queries(SqlDialect sql)
+    {
+        var inKeys = sql.InKeys;
+        var forUpdate = sql.ForUpdate;
+        var forShare = sql.ForShare;
+
+        // -- accounts (server.md §5.11)
+        AllAccounts = $"SELECT {string.Join(", ", AccountColumns)} FROM accounts ORDER BY account_id";
+        AccountById = $"SELECT {string.Join(", ", AccountColumns)} FROM accounts WHERE account_id = @id";
+        AccountsByIds = $"SELECT {string.Join(", ", AccountColumns)} FROM accounts WHERE account_id {inKeys}";
+        AccountSalts = "SELECT account_id, user_salt FROM accounts";
+        AccountRetiredForUpdate = $"SELECT account_id, retired FROM accounts WHERE account_id = @id{forUpdate}";
+        AccountNames = "SELECT name FROM accounts";
+        InsertAccount = Insert("accounts", AccountColumns);
+        RetireAccount = "UPDATE accounts SET retired = @retired WHERE account_id = @id";
+        DeleteRelationshipsOfAccount = "DELETE FROM account_user_relationships WHERE account_id = @id";
+        UpdateAccountStyles = "UPDATE accounts SET account_styles = @css WHERE account_id = @id";
+
+        // -- account users and relationships (server.md §5.9, §5.10)
+        AllAccountUsers = $"SELECT {string.Join(", ", AccountUserColumns)} FROM account_users ORDER BY account_user_id";
+        AccountUserById = $"SELECT {string.Join(", ", AccountUserColumns)} FROM account_users WHERE account_user_id = @id";
+        RelationshipsOfUser =
+            $"SELECT {string.Join(", ", RelationshipColumns)} FROM account_user_relationships WHERE account_user_id = @id ORDER BY relationship_id";
+        UpsertAccountUser = Insert("account_users", AccountUserColumns) + sql.OnConflictUpdate("account_user_id", AccountUserColumns[1..]);
+        InsertAccountUser = Insert("account_users", AccountUserColumns);
+        UpsertRelationship = Insert("account_user_relationships", RelationshipColumns)
+            + sql.OnConflictUpdate("relationship_id", RelationshipColumns[1..]);
+        InsertRelationship = Insert("account_user_relationships", RelationshipColumns);
+
+        // -- secrets (server.md §5.6); FOR SHARE / FOR UPDATE make event inserts and parking of one user queue up
+        SecretsExistForShare = $"SELECT secret_id FROM secrets WHERE secret_id {inKeys}{forShare}";
+        SecretForUpdate = $"SELECT secret_id, encrypted_secret FROM secrets WHERE secret_id = @id{forUpdate}";
+        SecretsLockForUpdate = $"SELECT secret_id FROM secrets WHERE secret_id {inKeys}{forUpdate}";
+        SecretsByIds = $"SELECT secret_id, encrypted_secret FROM secrets WHERE secret_id {inKeys}";
+        InsertSecret = Insert("secrets", SecretColumns);
+        UpsertSecret = Insert("secrets", SecretColumns) + sql.OnConflictUpdate("secret_id", ["encrypted_secret"]);
+        DeleteSecret = "DELETE FROM secrets WHERE secret_id = @id";
+
+        // -- events and tombstones (server.md §5.5-§5.8)
+        TombstoneUpsertSuffix = sql.OnConflictUpdate("event_id", ["account_id", "secret_id", "sequence"]);
+        EventsOfSecret = "SELECT event_id, sequence, account_id, secret_id, payload FROM events WHERE secret_id = @id";
+        EventsOfSecrets = $"SELECT event_id, sequence, account_id, secret_id, payload FROM events WHERE secret_id {inKeys} ORDER BY event_id";
+        EventsOfSecretsSince =
+            $"SELECT event_id, sequence, account_id, secret_id, payload FROM events WHERE secret_id {inKeys} AND sequence > @since ORDER BY event_id";
+        TombstonesOfSecretsSince = $"SELECT event_id, sequence FROM tombstones WHERE secret_id {inKeys} AND sequence > @since";
+        TombstoneEventsOfSecret =
+            "INSERT INTO tombstones (event_id, account_id, secret_id, sequence) SELECT event_id, account_id, secret_id, @seq FROM events WHERE secret_id = @id"
+            + TombstoneUpsertSuffix;
+        TombstoneEventsOfSecrets =
+            $"INSERT INTO tombstones (event_id, account_id, secret_id, sequence) SELECT event_id, account_id, secret_id, @seq FROM events WHERE secret_id {inKeys}"
+            + TombstoneUpsertSuffix;
+        DeleteEventsOfSecret = "DELETE FROM events WHERE secret_id = @id";
+        DeleteEventsOfSecrets = $"DELETE FROM events WHERE secret_id {inKeys}";
+        // Pages in (sequence, event_id) order, keyed by the last row: each page is one range of
+        // idx_events_account_id_sequence, with or without D3's "sequence > since". The keyset is spelled with >= and OR
+        // rather than a row comparison, which MySQL cannot use as an index range.
+        const string eventColumns = "event_id, sequence, account_id, secret_id, payload";
+        AccountEventsFirstPage =
+            $"SELECT {eventColumns} FROM events WHERE account_id = @id ORDER BY sequence, event_id LIMIT @limit";
+        AccountEventsFirstPageSince =
+            $"SELECT {eventColumns} FROM events WHERE account_id = @id AND sequence > @since ORDER BY sequence, event_id LIMIT @limit";
+        AccountEventsNextPage =
+            $"SELECT {eventColumns} FROM events WHERE account_id = @id AND sequence >= @afterSequence AND (sequence > @afterSequence OR event_id > @afterId) ORDER BY sequence, event_id LIMIT @limit";
+        TombstonesOfAccountSince = "SELECT event_id, sequence FROM tombstones WHERE account_id = @id AND sequence > @since";
+        TombstoneExpiredEvents =
+            "INSERT INTO tombstones (event_id, account_id, secret_id, sequence) SELECT event_id, account_id, secret_id, @seq FROM events WHERE event_id < @deadline"
+            + TombstoneUpsertSuffix;
+        DeleteExpiredEvents = "DELETE FROM events WHERE event_id < @deadline";
+        DeleteExpiredTombstones = "DELETE FROM tombstones WHERE sequence < @deadline";
+    }
+
+    public string AllAccounts { get; }
+    public string AccountById { get; }
+    public string AccountsByIds { get; }
+    public string AccountSalts { get; }
+    public string AccountRetiredForUpdate { get; }
+    public string AccountNames { get; }
+    public string InsertAccount { get; }
+    public string RetireAccount { get; }
+    public string DeleteRelationshipsOfAccount { get; }
+    public string UpdateAccountStyles { get; }
+    public string AllAccountUsers { get; }
+    public string AccountUserById { get; }
+    public string RelationshipsOfUser { get; }
+    public string UpsertAccountUser { get; }
+    public string InsertAccountUser { get; }
+    public string UpsertRelationship { get; }
+    public string InsertRelationship { get; }
+    public string SecretsExistForShare { get; }
+    public string SecretForUpdate { get; }
+    public string SecretsLockForUpdate { get; }
+    public string SecretsByIds { get; }
+    public string InsertSecret { get; }
+    public string UpsertSecret { get; }
+    public string DeleteSecret { get; }
+    public string TombstoneUpsertSuffix { get; }
+    public string EventsOfSecret { get; }
+    public string EventsOfSecrets { get; }
+    public string EventsOfSecretsSince { get; }
+    public string TombstonesOfSecretsSince { get; }
+    public string TombstoneEventsOfSecret { get; }
+    public string TombstoneEventsOfSecrets { get; }
+    public string DeleteEventsOfSecret { get; }
+    public string DeleteEventsOfSecrets { get; }
+    public string AccountEventsFirstPage { get; }
+    public string AccountEventsFirstPageSince { get; }
+    public string AccountEventsNextPage { get; }
+    public string TombstonesOfAccountSince { get; }
+    public string TombstoneExpiredEvents { get; }
+    public string DeleteExpiredEvents { get; }
+    public string DeleteExpiredTombstones { get; }
+
+    /// <summary><c>INSERT INTO table (a, b) VALUES (@a, @b)</c>, parameters named after the record properties (PascalCase).</summary>
+    private static string Insert(string table, IReadOnlyList<string> columns) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + Pascal(c)))})";
+
+    public static string Pascal(string column) =>
+        string.Concat(column.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    private static readonly ConcurrentDictionary<(string, int, string), string> MultiRowCache = new();
+
+    /// <summary><c>INSERT INTO t (c0, c1) VALUES (@r0c0, @r0c1), (@r1c0, @r1c1) ...</c>; texts are cached per row count.</summary>
+    public static string MultiRowInsert(string table, IReadOnlyList<string> columns, int rows, string suffix) =>
+        MultiRowCache.GetOrAdd((table, rows, suffix), key =>
+        {
+            var sb = new System.Text.StringBuilder();
+            sb.Append("INSERT INTO ").Append(key.Item1).Append(" (").Append(string.Join(", ", columns)).Append(") VALUES ");
+            for (var r = 0; r < key.Item2; r++)
+            {
+                if (r > 0) sb.Append(", ");
+                sb.Append('(');
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    if (c > 0) sb.Append(", ");
+                    sb.Append('@').Append(Session.ParamName(r, c));
+                }
+                sb.Append(')');
+            }
+            sb.Append(key.Item3);
+            return sb.ToString();
+        });
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Offen.Auth;
+using Offen.Features.AccountUsers;
+using Offen.Features.Login;
+using Offen.Hosting;
+using Offen.Persistence;
+using Offen.RateLimiting;
+using Offen.Web;
+
+namespace Offen.Features.Accounts;
+
+/// <summary>GET/DELETE /api/accounts/:id, POST /api/accounts, PUT account styles (server.md §1.4, §5.7, §5.11).</summary>
+public static class AccountsApi
+{
+    public static void MapAccountsApi(this RouteGroupBuilder authed)
+    {
+        authed.MapGet("/accounts/{accountID}", GetAccount);
+        authed.MapDelete("/accounts/{accountID}", RetireAccount);
+        authed.MapPost("/accounts", CreateAccount);
+        authed.MapPut("/accounts/{accountID}/account-styles", PutStyles);
+    }
+
+    private static async Task GetAccount(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter, ServerSettings settings)
+    {
+        // §11.12: the key is per account, so all operators viewing one account share it.
+        if (!await limiter.WaitAsync($"getAccount-{accountID}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
+            return;
+        }
+        if (!AuthenticatedUser.Of(ctx).CanAccessAccount(accountID))
+        {
+            await Api.ErrorAsync(ctx, 403, "router: user is not allowed to access this account");
+            return;
+        }
+        var since = ctx.Request.Query["since"].ToString();
+        var sinceOrNull = string.IsNullOrEmpty(since) ? null : since;
+        var result = await store.GetAccountEventsAsync(accountID, sinceOrNull, ctx.RequestAborted);
+        if (result is null)
+        {
+            await Api.ErrorAsync(ctx, 404, "router: account not found");
+            return;
+        }
+        var a = result.Account;
+        Dictionary<string, List<EventResult>>? events = result.Events.Count == 0 ? null : new()
+        {
+            [a.AccountId] = result.Events.Select(e => new EventResult(null, e.SecretId, e.EventId, e.Payload)).ToList(),
+        };
+        var deleted = sinceOrNull is not null && result.DeletedEventIds.Count > 0 ? result.DeletedEventIds.ToList() : null;
+        var secrets = result.Secrets.Count == 0 ? null : new SortedDictionary<string, string>(result.Secrets.ToDictionary(), StringComparer.Ordinal);
+        await Api.JsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
+            events, deleted, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
+            string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken), WireJson.Default.AccountResult);
+    }
+
+    private static async Task RetireAccount(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter, AccountStylesCache styles)
+    {
+        if (!await limiter.WaitAsync($"deleteAccount-{accountID}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
+            return;
+        }
+        var user = AuthenticatedUser.Of(ctx);
+        if (!user.IsSuperAdmin || !user.CanAccessAccount(accountID))
+        {
+            await Api.ErrorAsync(ctx, 403, "router: user is not allowed to retire this account");
+            return;
+        }
+        if (!await store.RetireAccountAsync(accountID, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 404, "router: account not found");
+            return;
+        }
+        styles.Invalidate(accountID);
+        Api.NoContent(ctx);
+    }
+
+    private static async Task CreateAccount(HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter, ILoggerFactory logs)
+    {
+        var body = await Api.ReadBodyAsync(ctx, WireJson.Default.CreateAccountRequest, "create account");
+        if (body is null) return;
+        if (!await limiter.WaitAsync($"postAccount-{body.EmailAddress}", TimeSpan.FromSeconds(5), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
+            return;
+        }
+        LoginOutcome login;
+        try
+        {
+            login = await users.LoginAsync(body.EmailAddress, body.Password, ctx.RequestAborted);
+        }
+        catch (AccountUserException e)
+        {
+            await Api.ErrorAsync(ctx, 401, $"router: error logging in: {e.Message}");
+            return;
+        }
+        var caller = AuthenticatedUser.Of(ctx);
+        if (login.AccountUserId != caller.AccountUserId)
+        {
+            await Api.ErrorAsync(ctx, 400, "router: given credentials belong to another user");
+            return;
+        }
+        if (!caller.IsSuperAdmin)
+        {
+            await Api.ErrorAsync(ctx, 403, "router: only super admins are allowed to create accounts");
+            return;
+        }
+        try
+        {
+            await users.CreateAccountAsync(AccountNames.Sanitize(body.AccountName), body.EmailAddress, body.Password, ctx.RequestAborted);
+        }
+        catch (Exception e) when (e is AccountUserException or StoreException)
+        {
+            // §1.4: any error, a duplicate or empty name included, is a 500.
+            logs.CreateLogger("Offen.Accounts").LogWarning("Creating an account failed: {Reason}", e.Message);
+            await Api.ErrorAsync(ctx, 500, $"router: error creating account: {e.Message}");
+            return;
+        }
+        await Api.NullAsync(ctx, 201);
+    }
+
+    private static async Task PutStyles(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter)
+    {
+        var body = await Api.ReadBodyAsync(ctx, WireJson.Default.AccountStylesRequest, "account styles");
+        if (body is null) return;
+        var user = AuthenticatedUser.Of(ctx);
+        if (!user.CanAccessAccount(accountID))
+        {
+            await Api.ErrorAsync(ctx, 401, "router: user is not allowed to access this account");
+            return;
+        }
+        if (!await limiter.WaitAsync($"putAccountStyles-{user.AccountUserId}", TimeSpan.FromSeconds(1), true, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
+            return;
+        }
+        if (AccountStyles.Validate(body.AccountStyles) is { } reason)
+        {
+            await Api.ErrorAsync(ctx, 400, $"router: invalid account styles: {reason}");
+            return;
+        }
+        if (!string.IsNullOrEmpty(ctx.Request.Query["dryRun"].ToString()))
+        {
+            Api.NoContent(ctx);
+            return;
+        }
+        await store.UpdateAccountStylesAsync(accountID, body.AccountStyles, ctx.RequestAborted);
+        Api.NoContent(ctx);
+    }
+}
+
+/// <summary>
+/// server.md §1.6: the vault page's style lookup, cached 5 minutes (1 s in development or demo mode).
+/// Unlike upstream, retiring an account drops its entry at once on this node.
+/// </summary>
+public sealed class AccountStylesCache(OffenStore store, ServerSettings settings, TimeProvider time, ILogger<AccountStylesCache> log)
+{
+    private readonly ConcurrentDictionary<string, (string Css, DateTimeOffset Until)> _cache = new();
+    private TimeSpan Ttl => settings.Development || settings.DemoAccount is not null ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(5);
+
+    /// <returns>the CSS, or null when the account is unknown or retired.</returns>
+    public async Task<string?> GetAsync(string accountId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(accountId, out var hit) && hit.Until > now) return hit.Css;
+        var account = await store.GetAccountAsync(accountId, ct);
+        if (account is null || account.Retired) return null;
+        var css = account.AccountStyles ?? "";
+        if (css.Length > 0 && AccountStyles.Validate(css) is not null)
+        {
+            log.LogWarning("Stored account styles failed validation and are ignored");
+            css = "";
+        }
+        _cache[accountId] = (css, now + Ttl);
+        return css;
+    }
+
+    public void Invalidate(string accountId) => _cache.TryRemove(accountId, out _);
+}

@@ -1,0 +1,98 @@
+using Offen.Auth;
+using Offen.Hosting;
+using Offen.Persistence;
+using Offen.RateLimiting;
+using Offen.Web;
+
+namespace Offen.Features.Events;
+
+/// <summary>POST/GET /api/events and POST /api/purge (server.md §1.4, §5.5, §5.7, §5.8).</summary>
+public static class EventsApi
+{
+    public static void MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/events", PostEvent);
+        api.MapGet("/events", GetEvents);
+        api.MapPost("/purge", Purge);
+    }
+
+    private static async Task PostEvent(HttpContext ctx, OffenStore store, DelayingRateLimiter limiter, ServerSettings settings)
+    {
+        // §11.5: the opt-in check comes first and silently drops the request.
+        if (Cookies.Read(ctx, Cookies.Consent) != "allow")
+        {
+            Api.NoContent(ctx);
+            return;
+        }
+        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
+        {
+            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
+            return;
+        }
+        if (!await limiter.WaitAsync($"postEvents-{userId}", TimeSpan.FromMilliseconds(500), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
+            return;
+        }
+        var body = await Api.ReadBodyAsync(ctx, WireJson.Default.EventRequest, "event");
+        if (body is null) return;
+        try
+        {
+            await store.InsertEventAsync(new NewEvent(body.AccountId, userId, body.Payload), ctx.RequestAborted);
+        }
+        catch (UnknownAccountException)
+        {
+            await Api.ErrorAsync(ctx, 404, "router: error inserting event: unknown account");
+            return;
+        }
+        catch (UnknownSecretException)
+        {
+            // The vault answers a 400 by re-exchanging its secret once and retrying (§1.2).
+            await Api.ErrorAsync(ctx, 400, "router: error inserting event: unknown secret");
+            return;
+        }
+        Cookies.SetUser(ctx, userId, settings.Retention);
+        await Api.JsonAsync(ctx, 201, new AckResponse(true), WireJson.Default.AckResponse);
+    }
+
+    private static async Task GetEvents(HttpContext ctx, OffenStore store, DelayingRateLimiter limiter, ServerSettings settings)
+    {
+        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
+        {
+            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
+            return;
+        }
+        if (!await limiter.WaitAsync($"getEvents-{userId}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
+            return;
+        }
+        var since = ctx.Request.Query["since"].ToString();
+        var sinceOrNull = string.IsNullOrEmpty(since) ? null : since;
+        var result = await store.GetUserEventsAsync(userId, sinceOrNull, ctx.RequestAborted);
+        var events = result.EventsByAccount.ToDictionary(
+            kv => kv.Key,
+            kv => kv.Value.Select(e => new EventResult(e.AccountId, null, e.EventId, e.Payload)).ToList());
+        var deleted = sinceOrNull is not null && result.DeletedEventIds.Count > 0 ? result.DeletedEventIds.ToList() : null;
+        await Api.JsonAsync(ctx, 200, new EventsResult(events, deleted, NullIfEmpty(result.Sequence), settings.RetentionToken), WireJson.Default.EventsResult);
+    }
+
+    private static async Task Purge(HttpContext ctx, OffenStore store, DelayingRateLimiter limiter)
+    {
+        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
+        {
+            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
+            return;
+        }
+        if (!await limiter.WaitAsync($"purgeEvents-{userId}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
+        {
+            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
+            return;
+        }
+        await store.PurgeAsync(userId, ctx.RequestAborted);
+        if (!string.IsNullOrEmpty(ctx.Request.Query["user"].ToString())) Cookies.ClearUser(ctx);
+        Api.NoContent(ctx);
+    }
+
+    internal static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

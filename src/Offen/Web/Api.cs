@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Offen.Web;
+
+/// <summary>Reading request bodies and writing responses the way upstream's clients expect (server.md §1.2).</summary>
+public static class Api
+{
+    /// <summary>D12: request bodies are size-limited; generous for every real client message (the largest are banner CSS and events).</summary>
+    public const int MaxBodyBytes = 1 << 20;
+
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>
+    /// Decodes a JSON body whatever its Content-Type (the vault sends text/plain). The literal <c>null</c>
+    /// decodes to an empty object. Returns null after writing 400/413 when the body cannot be decoded.
+    /// </summary>
+    public static async Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info, string what) where T : class, new()
+    {
+        byte[] body;
+        try
+        {
+            body = await ReadLimitedAsync(ctx.Request.Body, MaxBodyBytes, ctx.RequestAborted);
+        }
+        catch (BodyTooLargeException)
+        {
+            await ErrorAsync(ctx, 413, $"router: request body exceeds {MaxBodyBytes} bytes");
+            return null;
+        }
+        try
+        {
+            if (body.Length == 0) throw new JsonException("empty body");
+            var value = JsonSerializer.Deserialize(body, info);
+            return value ?? new T();
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            // Never echo the body: it may carry passwords.
+            await ErrorAsync(ctx, 400, $"router: error decoding {what} request payload");
+            return null;
+        }
+    }
+
+    private sealed class BodyTooLargeException : Exception;
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream s, int limit, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buf = new byte[8192];
+        int n;
+        while ((n = await s.ReadAsync(buf, ct)) > 0)
+        {
+            if (ms.Length + n > limit) throw new BodyTooLargeException();
+            ms.Write(buf, 0, n);
+        }
+        return ms.ToArray();
+    }
+
+    public static Task ErrorAsync(HttpContext ctx, int status, string message) =>
+        JsonAsync(ctx, status, new ErrorResponse(message, status), WireJson.Default.ErrorResponse);
+
+    public static async Task JsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> info)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, info);
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = JsonContentType;
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+    }
+
+    /// <summary>Some routes answer with the literal body <c>null</c> (server.md §11 sharp edges 2, 25).</summary>
+    public static async Task NullAsync(HttpContext ctx, int status)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = JsonContentType;
+        ctx.Response.ContentLength = 4;
+        await ctx.Response.Body.WriteAsync("null"u8.ToArray(), ctx.RequestAborted);
+    }
+
+    public static void NoContent(HttpContext ctx) => ctx.Response.StatusCode = 204;
+
+    /// <summary>Go's RFC3339Nano: fractional seconds with trailing zeros trimmed, Z for UTC (server.md §2).</summary>
+    public static string Rfc3339(DateTimeOffset t)
+    {
+        var utc = t.ToUniversalTime();
+        var s = utc.ToString("yyyy-MM-ddTHH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
+        return s + "Z";
+    }
+}
+
+/// <summary>Go's decoder leaves a string field unchanged for a JSON null; we map null to "".</summary>
+public sealed class NullAsEmptyStringConverter : JsonConverter<string>
+{
+    public override bool HandleNull => true;
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.Null => "",
+            JsonTokenType.String => reader.GetString() ?? "",
+            _ => throw new JsonException("expected a string"),
+        };
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString() ?? "";
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+}
