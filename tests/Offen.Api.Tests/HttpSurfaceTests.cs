@@ -200,6 +200,27 @@ public class HttpSurfaceTests
     }
 
     [Fact]
+    public async Task Login_RepeatedForOneUser_IsDelayedNotRefused()
+    {
+        await using var host = await TestHost.StartAsync(Dialect.Sqlite, s => s with { RateLimiting = true });
+        await Intents.SetupAndLoginAsync(host);
+        async Task<long> TimedLogin()
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client().PostAsync("/api/login", new { username = "someone@example.test", password = "wrong password" })).StatusCode);
+            return sw.ElapsedMilliseconds;
+        }
+        var times = await Task.WhenAll(TimedLogin(), TimedLogin());
+        Assert.True(Math.Abs(times[0] - times[1]) >= 700, $"one of two logins for the same user should wait about 1 s: {times[0]} ms vs {times[1]} ms");
+        // reverse-proxy mode turns the limiter off
+        await using var proxied = await TestHost.StartAsync(Dialect.Sqlite, s => s with { RateLimiting = true, ReverseProxy = true });
+        var (p, _, _) = await Intents.SetupAndLoginAsync(proxied);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await p.PostAsync("/api/login", new { username = "x@y.test", password = "nope" })).StatusCode);
+        Assert.True(sw.ElapsedMilliseconds < 3000, $"no delays expected, took {sw.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task RateLimiter_DelaysThenRefusesPast30Seconds()
     {
         var limiter = new DelayingRateLimiter(enabled: true);

@@ -104,7 +104,7 @@ public sealed class TestHost : IAsyncDisposable
         var db = await TestDatabase.CreateAsync(dialect);
         var store = OffenStore.Open(dialect, db.ConnectionString);
         await store.MigrateAsync();
-        var settings = new ServerSettings { Secret = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray(), Revision = "test-revision" };
+        var settings = new ServerSettings { Secret = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray(), Revision = "test-revision", RateLimiting = false };
         if (configure is not null) settings = configure(settings);
         var mailer = new RecordingMailer();
         var app = OffenApp.Build(settings, store, mailer, new ListenOptions(IPAddress.Loopback, 0), LogLevel.Warning, runExpiryJob: false, Stream.Null);

@@ -45,7 +45,7 @@ public static class OffenApp
         s.AddSingleton(mailer);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new TokenSigner(settings.Secret));
-        s.AddSingleton(new DelayingRateLimiter(enabled: !settings.ReverseProxy));
+        s.AddSingleton(new DelayingRateLimiter(enabled: !settings.ReverseProxy && settings.RateLimiting));
         s.AddSingleton(new AccountUserService(store, settings.ArgonNumCpu));
         s.AddSingleton(new StaticAssets(settings.Locale));
         s.AddSingleton<AccountStylesCache>();

@@ -4,6 +4,8 @@ namespace Offen.Hosting;
 public sealed record ServerSettings
 {
     public bool ReverseProxy { get; init; }
+    /// <summary>The delaying limiter of §1.8; always off in reverse-proxy mode. Only the API tests turn it off otherwise.</summary>
+    public bool RateLimiting { get; init; } = true;
     public bool Development { get; init; }
     public string Locale { get; init; } = "en";
     public string? RootAccount { get; init; }
