@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -581,12 +580,4 @@ public static partial class ConnectionStrings
             throw new ArgumentException($"{what} is not valid percent-encoding");
         }
     }
-
-    /// <summary>Used by <see cref="OffenStore"/> to check a native string early with the driver's own parser.</summary>
-    internal static DbConnectionStringBuilder Builder(Dialect dialect, string adoNet) => dialect switch
-    {
-        Dialect.Postgres => new NpgsqlConnectionStringBuilder(adoNet),
-        Dialect.MySql => new MySqlConnectionStringBuilder(adoNet),
-        _ => new SqliteConnectionStringBuilder(adoNet),
-    };
 }

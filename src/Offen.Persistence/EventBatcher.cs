@@ -36,7 +36,6 @@ internal sealed class EventBatcher : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Task _loop;
     private int _lastBatch;
-    private long _lastEnd;
 
     /// <param name="commit">Validates and inserts a batch in one transaction, setting <see cref="PendingInsert.Error"/>
     /// per event; returns after COMMIT or throws when the transaction as a whole failed.</param>
@@ -82,10 +81,7 @@ internal sealed class EventBatcher : IAsyncDisposable
             _lastBatch = batch.Count;
             try
             {
-                var sw0 = System.Diagnostics.Stopwatch.StartNew();
                 await _commit(batch).ConfigureAwait(false);
-                if (Environment.GetEnvironmentVariable("OFFEN_TRACE") == "1") Console.Error.WriteLine($"commit {batch.Count} in {sw0.Elapsed.TotalMilliseconds:F1} ms, gap {(System.Diagnostics.Stopwatch.GetElapsedTime(_lastEnd).TotalMilliseconds - sw0.Elapsed.TotalMilliseconds):F1}");
-                _lastEnd = System.Diagnostics.Stopwatch.GetTimestamp();
                 foreach (var p in batch)
                 {
                     if (p.Error is { } error) p.Completion.TrySetException(error);
@@ -94,8 +90,9 @@ internal sealed class EventBatcher : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // The transaction itself failed (database down, disk full, ...): nobody's event was committed.
-                foreach (var p in batch) p.Completion.TrySetException(e);
+                // The transaction itself failed (database down, disk full, ...): nobody's event was committed. Events
+                // that had failed validation keep their own error (e.g. unknown secret -> 400, not 500).
+                foreach (var p in batch) p.Completion.TrySetException(p.Error ?? e);
             }
         }
     }

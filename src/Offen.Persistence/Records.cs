@@ -68,7 +68,8 @@ public sealed record NewEvent(string AccountId, string UserId, string Payload, s
 /// <param name="MaxInsertBatch">Group commit: how many waiting event inserts one transaction takes at most.</param>
 /// <param name="AccountQueryPageSize">Rows per page when the account query reads events (server.md §5.7 pages by 500).</param>
 /// <param name="SqliteBusyTimeout">How long SQLite waits for a lock held by another connection or process.</param>
-/// <param name="SqliteSynchronousFull">SQLite <c>synchronous=FULL</c> (durable on power loss, upstream's default) rather than NORMAL.</param>
+/// <param name="SqliteSynchronousFull">SQLite <c>synchronous=FULL</c> (a commit survives power loss, upstream's default)
+/// rather than NORMAL (survives a crash of the process, not of the machine; about 1.5x the insert rate).</param>
 public sealed record OffenStoreOptions(
     TimeSpan? CommandTimeout = null,
     int MaxInsertBatch = 256,
@@ -76,6 +77,9 @@ public sealed record OffenStoreOptions(
     TimeSpan? SqliteBusyTimeout = null,
     bool SqliteSynchronousFull = true)
 {
+    /// <summary>How often SQLite's WAL is checkpointed beside the writer.</summary>
+    public TimeSpan SqliteCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Test seam: called with a step name inside write transactions (e.g. <c>park:copied</c>); throwing aborts the operation.</summary>
     internal Func<string, Task>? StepHook { get; init; }
 }

@@ -105,6 +105,11 @@ public sealed class MigrationTests
         await db.Store.CreateAccountAsync(created, Seed.Relationship(data.AccountUserId, created.AccountId));
         Assert.True(await db.Store.RetireAccountAsync(created.AccountId));
         Assert.True(await db.Store.ExpireAsync(TimeSpan.FromDays(1)) >= 4);
+        // A forced setup on the upstream schema clears it in an order its foreign keys accept.
+        var fresh = Seed.Account("Fresh");
+        var admin = Seed.User();
+        await db.Store.BootstrapAsync([fresh], [admin], [Seed.Relationship(admin.AccountUserId, fresh.AccountId)], force: true);
+        Assert.Equal([fresh.AccountId], (await db.Store.ListAccountsAsync()).Select(a => a.AccountId));
     }
 
     [Theory]
@@ -145,6 +150,29 @@ public sealed class MigrationTests
         Assert.Equal(data.EventIds.Order(StringComparer.Ordinal), since.DeletedEventIds.Order(StringComparer.Ordinal));
         await db.Store.EventAsync(account, data.UserId);
         Assert.True(await db.Store.UpdateAccountStylesAsync(data.AccountId, "p { color: red }"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Dialects), MemberType = typeof(TestDb))]
+    public async Task Migrate_DatabaseAtMigration003_AddsTombstonesAndSequences_KeepsVersionedSalts(Dialect dialect)
+    {
+        await using var db = await TestDb.CreateAsync(dialect, migrate: false);
+        var data = await UpstreamFixtures.BuildAsync(db, legacy: true, at003: true);
+        var saltsBefore = (await db.Store.ListAccountUsersAsync()).Select(u => u.Salt).ToList();
+
+        await db.Store.MigrateAsync();
+
+        Assert.Equal(9, await db.CountAsync("migrations"));
+        Assert.Equal("{1,} " + data.RawSalt, (await db.Store.GetAccountAsync(data.AccountId))!.UserSalt);
+        Assert.Equal(saltsBefore, (await db.Store.ListAccountUsersAsync()).Select(u => u.Salt));
+        var sequence = Assert.Single((await db.QueryAsync<string>("SELECT sequence FROM events")).Distinct());
+        Assert.True(Ulids.IsValid(sequence));
+        var cursor = (await db.Store.GetAccountEventsAsync(data.AccountId, null))!.Sequence;
+        Assert.Equal(sequence, cursor);
+        await db.Store.PurgeAsync(data.UserId);
+        var view = (await db.Store.GetAccountEventsAsync(data.AccountId, cursor))!;
+        Assert.Equal(data.EventIds.Order(StringComparer.Ordinal), view.DeletedEventIds.Order(StringComparer.Ordinal));
+        Assert.Equal([data.AnonymousEventId], (await db.Store.GetAccountEventsAsync(data.AccountId, null))!.Events.Select(e => e.EventId));
     }
 
     [Theory]

@@ -193,7 +193,8 @@ public sealed class SecretAndQueryTests
 
         var view = (await db.Store.GetAccountEventsAsync(account.AccountId, null))!;
 
-        Assert.Equal(events.Select(e => e.EventId!).Order(StringComparer.Ordinal), view.Events.Select(e => e.EventId));
+        Assert.Equal(events.Select(e => e.EventId!).Order(StringComparer.Ordinal), view.Events.Select(e => e.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal(view.Events.Select(e => e.Sequence).Order(StringComparer.Ordinal), view.Events.Select(e => e.Sequence));
         Assert.Equal(Enumerable.Range(0, 5).Select(u => Seed.SecretIdOf(account, $"user-{u}")).Order(StringComparer.Ordinal), view.Secrets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("secret-3", view.Secrets[Seed.SecretIdOf(account, "user-3")]);
         Assert.Empty(view.DeletedEventIds);

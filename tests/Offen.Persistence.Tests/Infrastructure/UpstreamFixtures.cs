@@ -110,10 +110,12 @@ public static class UpstreamFixtures
 
     /// <summary>Creates the schema and fills it as Go Offen would have: two accounts (one retired), a super admin with an
     /// accepted relationship, an invitee with a pending one, a visitor with a secret and three events plus an anonymous event.</summary>
-    public static async Task<Data> BuildAsync(TestDb db, bool legacy, bool beforeAdminLevel = false)
+    /// <param name="at003">a legacy database that already ran 003 (versioned salts), i.e. right before tombstones.</param>
+    public static async Task<Data> BuildAsync(TestDb db, bool legacy, bool beforeAdminLevel = false, bool at003 = false)
     {
         var raw = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var salt = legacy ? raw : "{1,} " + raw;
+        var bareSalts = legacy && !at003;
+        var salt = bareSalts ? raw : "{1,} " + raw;
         var created = new DateTimeOffset(2024, 5, 1, 10, 11, 12, 123, TimeSpan.Zero);
         var d = new Data(
             Seed.NewId(), Seed.NewId(), raw, "visitor-" + Seed.NewId(), Offen.Crypto.SecretIds.Hash("visitor", salt),
@@ -124,7 +126,7 @@ public static class UpstreamFixtures
         await using var c = await db.OpenRawAsync();
         var schema = legacy ? LegacySchema(db.Dialect, beforeAdminLevel) : CurrentSchema(db.Dialect);
         foreach (var ddl in schema) await c.ExecuteAsync(ddl);
-        var ids = legacy ? (beforeAdminLevel ? AllUpstreamIds[..1] : AllUpstreamIds[..3]) : AllUpstreamIds;
+        var ids = legacy ? (beforeAdminLevel ? AllUpstreamIds[..1] : at003 ? AllUpstreamIds[..4] : AllUpstreamIds[..3]) : AllUpstreamIds;
         foreach (var id in ids) await c.ExecuteAsync("INSERT INTO migrations (id) VALUES (@id)", new { id });
 
         // How each driver stored created: go-sqlite3 as text in its own layout (here with nanoseconds and an offset),
@@ -139,14 +141,14 @@ public static class UpstreamFixtures
         var stylesValue = legacy ? "" : ", @styles";
         var insertAccount = $"INSERT INTO accounts (account_id, name, public_key, encrypted_private_key, user_salt, retired{styles}, created) VALUES (@id, @name, @pk, @epk, @salt, @retired{stylesValue}, @created)";
         await c.ExecuteAsync(insertAccount, new { id = d.AccountId, name = "Upstream site", pk = """{"e":"AQAB","kty":"RSA","n":"xyz"}""", epk = "{1,} ZW5j bm9uY2U=", salt, retired = false, styles = "", created = createdValue });
-        await c.ExecuteAsync(insertAccount, new { id = d.RetiredAccountId, name = "Old site", pk = "{}", epk = "{1,} b2xk bm9uY2U=", salt = legacy ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) : Seed.NewSalt(), retired = true, styles = "body{}", created = retiredOther });
+        await c.ExecuteAsync(insertAccount, new { id = d.RetiredAccountId, name = "Old site", pk = "{}", epk = "{1,} b2xk bm9uY2U=", salt = bareSalts ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) : Seed.NewSalt(), retired = true, styles = "body{}", created = retiredOther });
 
         var adminCol = beforeAdminLevel ? "" : ", admin_level";
         var adminVal = beforeAdminLevel ? "" : ", @level";
         var insertUser = $"INSERT INTO account_users (account_user_id, hashed_email, hashed_password, salt{adminCol}) VALUES (@id, @email, @pw, @salt{adminVal})";
         var userSalt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(8));
-        await c.ExecuteAsync(insertUser, new { id = d.AccountUserId, email = "{3,} ZW1haWw= c2FsdA==", pw = "{3,} cHc= c2FsdA==", salt = legacy ? userSalt : "{1,} " + userSalt, level = 1 });
-        await c.ExecuteAsync(insertUser, new { id = d.PendingUserId, email = "{3,} aW52aXRlZQ== c2FsdA==", pw = "", salt = legacy ? userSalt : "{1,} " + userSalt, level = 0 });
+        await c.ExecuteAsync(insertUser, new { id = d.AccountUserId, email = "{3,} ZW1haWw= c2FsdA==", pw = "{3,} cHc= c2FsdA==", salt = bareSalts ? userSalt : "{1,} " + userSalt, level = 1 });
+        await c.ExecuteAsync(insertUser, new { id = d.PendingUserId, email = "{3,} aW52aXRlZQ== c2FsdA==", pw = "", salt = bareSalts ? userSalt : "{1,} " + userSalt, level = 0 });
 
         const string insertRel = "INSERT INTO account_user_relationships (relationship_id, account_user_id, account_id, password_encrypted_key_encryption_key, email_encrypted_key_encryption_key, one_time_encrypted_key_encryption_key) VALUES (@rid, @uid, @aid, @pw, @email, '')";
         await c.ExecuteAsync(insertRel, new { rid = Seed.NewId(), uid = d.AccountUserId, aid = d.AccountId, pw = "{1,} cHc= bm9uY2U=", email = "{1,} ZW0= bm9uY2U=" });
