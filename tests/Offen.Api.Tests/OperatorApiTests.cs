@@ -206,4 +206,17 @@ public class OperatorApiTests
         Assert.Equal(1, login["adminLevel"]!.GetValue<int>());
         Assert.Equal(2, login["accounts"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task MailFailure_ForgotAndShare_Return500()
+    {
+        await using var host = await TestHost.StartAsync(Dialect.Sqlite);
+        var (op, accountId, _) = await Intents.SetupAndLoginAsync(host);
+        host.Mailer.Fail = true;
+        var forgot = await host.Client().PostAsync("/api/forgot-password", new { emailAddress = Intents.Email, urlTemplate = "https://x.test/reset-password/{token}/" });
+        Assert.Equal(HttpStatusCode.InternalServerError, forgot.StatusCode);
+        Assert.Contains("\"status\":500", await forgot.Content.ReadAsStringAsync());
+        var share = await op.PostAsync($"/api/share-account/{accountId}", new { invitee = "x@example.test", emailAddress = Intents.Email, password = Intents.Password, urlTemplate = "https://x.test/join/{token}/", grantAdminPrivileges = false });
+        Assert.Equal(HttpStatusCode.InternalServerError, share.StatusCode);
+    }
 }

@@ -76,8 +76,11 @@ public sealed class TestDatabase : IAsyncDisposable
 public sealed class RecordingMailer : IMailer
 {
     public List<MailMessageData> Sent { get; } = [];
+    /// <summary>When set, every send fails like an unreachable SMTP server.</summary>
+    public bool Fail { get; set; }
     public Task SendAsync(MailMessageData message, CancellationToken ct)
     {
+        if (Fail) throw new MailException("smtp: connection refused");
         lock (Sent) Sent.Add(message);
         return Task.CompletedTask;
     }

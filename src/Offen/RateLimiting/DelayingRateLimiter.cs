@@ -35,7 +35,7 @@ public sealed class DelayingRateLimiter
     public async Task<bool> WaitAsync(string key, TimeSpan threshold, bool exponential, CancellationToken ct)
     {
         if (!_enabled) return true; // §1.8: no-op in reverse-proxy mode
-        var hashed = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key).Concat(_salt).ToArray()));
+        var hashed = Hash(key);
         TimeSpan wait;
         var now = _time.GetUtcNow();
         Sweep(now);
@@ -61,6 +61,17 @@ public sealed class DelayingRateLimiter
         return true;
     }
 
+    private string Hash(string key)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(key.Length) + _salt.Length;
+        var buf = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        var n = Encoding.UTF8.GetBytes(key, buf);
+        _salt.CopyTo(buf[n..]);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(buf[..(n + _salt.Length)], digest);
+        return Convert.ToHexString(digest);
+    }
+
     private void Sweep(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref _lastSweep);
@@ -72,5 +83,18 @@ public sealed class DelayingRateLimiter
                 if (e.ExpiresAt <= now) _entries.TryRemove(k, out _);
             }
         }
+    }
+}
+
+public static class RateLimitingHttp
+{
+    public const string Message = "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline";
+
+    /// <summary>Waits for the slot of <paramref name="key"/>; false after answering 429 with the error shape (§1.8).</summary>
+    public static async Task<bool> PassAsync(this DelayingRateLimiter limiter, HttpContext ctx, string key, TimeSpan threshold, bool exponential = false)
+    {
+        if (await limiter.WaitAsync(key, threshold, exponential, ctx.RequestAborted)) return true;
+        await Web.Api.ErrorAsync(ctx, 429, Message);
+        return false;
     }
 }

@@ -22,7 +22,8 @@ public static class Api
         byte[] body;
         try
         {
-            body = await ReadLimitedAsync(ctx.Request.Body, MaxBodyBytes, ctx.RequestAborted);
+            if (ctx.Request.ContentLength > MaxBodyBytes) throw new BodyTooLargeException();
+            body = await ReadLimitedAsync(ctx.Request.Body, (int?)ctx.Request.ContentLength, MaxBodyBytes, ctx.RequestAborted);
         }
         catch (BodyTooLargeException)
         {
@@ -45,15 +46,35 @@ public static class Api
 
     private sealed class BodyTooLargeException : Exception;
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream s, int limit, CancellationToken ct)
+    private static async Task<byte[]> ReadLimitedAsync(Stream s, int? declared, int limit, CancellationToken ct)
     {
-        using var ms = new MemoryStream();
-        var buf = new byte[8192];
-        int n;
-        while ((n = await s.ReadAsync(buf, ct)) > 0)
+        if (declared is { } length)
         {
-            if (ms.Length + n > limit) throw new BodyTooLargeException();
-            ms.Write(buf, 0, n);
+            // The common case: the client declared the length, so read straight into a buffer of that size.
+            var exact = new byte[length];
+            var read = 0;
+            while (read < length)
+            {
+                var n = await s.ReadAsync(exact.AsMemory(read), ct);
+                if (n == 0) return exact[..read];
+                read += n;
+            }
+            return exact;
+        }
+        using var ms = new MemoryStream();
+        var buf = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buf, ct)) > 0)
+            {
+                if (ms.Length + n > limit) throw new BodyTooLargeException();
+                ms.Write(buf, 0, n);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buf);
         }
         return ms.ToArray();
     }

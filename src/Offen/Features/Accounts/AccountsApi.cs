@@ -24,11 +24,7 @@ public static class AccountsApi
     private static async Task GetAccount(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter, ServerSettings settings)
     {
         // §11.12: the key is per account, so all operators viewing one account share it.
-        if (!await limiter.WaitAsync($"getAccount-{accountID}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"getAccount-{accountID}", TimeSpan.FromSeconds(1))) return;
         if (!AuthenticatedUser.Of(ctx).CanAccessAccount(accountID))
         {
             await Api.ErrorAsync(ctx, 403, "router: user is not allowed to access this account");
@@ -56,11 +52,7 @@ public static class AccountsApi
 
     private static async Task RetireAccount(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter, AccountStylesCache styles)
     {
-        if (!await limiter.WaitAsync($"deleteAccount-{accountID}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"deleteAccount-{accountID}", TimeSpan.FromSeconds(1))) return;
         var user = AuthenticatedUser.Of(ctx);
         if (!user.IsSuperAdmin || !user.CanAccessAccount(accountID))
         {
@@ -80,11 +72,7 @@ public static class AccountsApi
     {
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.CreateAccountRequest, "create account");
         if (body is null) return;
-        if (!await limiter.WaitAsync($"postAccount-{body.EmailAddress}", TimeSpan.FromSeconds(5), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postAccount-{body.EmailAddress}", TimeSpan.FromSeconds(5))) return;
         LoginOutcome login;
         try
         {
@@ -130,11 +118,7 @@ public static class AccountsApi
             await Api.ErrorAsync(ctx, 401, "router: user is not allowed to access this account");
             return;
         }
-        if (!await limiter.WaitAsync($"putAccountStyles-{user.AccountUserId}", TimeSpan.FromSeconds(1), true, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"putAccountStyles-{user.AccountUserId}", TimeSpan.FromSeconds(1), exponential: true)) return;
         if (AccountStyles.Validate(body.AccountStyles) is { } reason)
         {
             await Api.ErrorAsync(ctx, 400, $"router: invalid account styles: {reason}");

@@ -24,16 +24,8 @@ public static class EventsApi
             Api.NoContent(ctx);
             return;
         }
-        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
-        {
-            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
-            return;
-        }
-        if (!await limiter.WaitAsync($"postEvents-{userId}", TimeSpan.FromMilliseconds(500), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
-            return;
-        }
+        if (await UserIdAsync(ctx) is not { } userId) return;
+        if (!await limiter.PassAsync(ctx, $"postEvents-{userId}", TimeSpan.FromMilliseconds(500))) return;
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.EventRequest, "event");
         if (body is null) return;
         try
@@ -57,16 +49,8 @@ public static class EventsApi
 
     private static async Task GetEvents(HttpContext ctx, OffenStore store, DelayingRateLimiter limiter, ServerSettings settings)
     {
-        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
-        {
-            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
-            return;
-        }
-        if (!await limiter.WaitAsync($"getEvents-{userId}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
-            return;
-        }
+        if (await UserIdAsync(ctx) is not { } userId) return;
+        if (!await limiter.PassAsync(ctx, $"getEvents-{userId}", TimeSpan.FromSeconds(1))) return;
         var since = ctx.Request.Query["since"].ToString();
         var sinceOrNull = string.IsNullOrEmpty(since) ? null : since;
         var result = await store.GetUserEventsAsync(userId, sinceOrNull, ctx.RequestAborted);
@@ -79,19 +63,19 @@ public static class EventsApi
 
     private static async Task Purge(HttpContext ctx, OffenStore store, DelayingRateLimiter limiter)
     {
-        if (Cookies.Read(ctx, Cookies.User) is not { } userId)
-        {
-            await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
-            return;
-        }
-        if (!await limiter.WaitAsync($"purgeEvents-{userId}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
-            return;
-        }
+        if (await UserIdAsync(ctx) is not { } userId) return;
+        if (!await limiter.PassAsync(ctx, $"purgeEvents-{userId}", TimeSpan.FromSeconds(1))) return;
         await store.PurgeAsync(userId, ctx.RequestAborted);
         if (!string.IsNullOrEmpty(ctx.Request.Query["user"].ToString())) Cookies.ClearUser(ctx);
         Api.NoContent(ctx);
+    }
+
+    /// <summary>The user-cookie middleware of §1.3: presence is what counts (an empty `user=` passes, §11.6).</summary>
+    private static async Task<string?> UserIdAsync(HttpContext ctx)
+    {
+        if (Cookies.Read(ctx, Cookies.User) is { } userId) return userId;
+        await Api.ErrorAsync(ctx, 400, "user cookie: received no or blank identifier");
+        return null;
     }
 
     internal static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

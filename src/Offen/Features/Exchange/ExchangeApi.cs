@@ -36,11 +36,7 @@ public static class ExchangeApi
         var userId = Cookies.Read(ctx, Cookies.User) is { Length: > 0 } existing ? existing : Guid.NewGuid().ToString();
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.ExchangeRequest, "user secret");
         if (body is null) return;
-        if (!await limiter.WaitAsync($"postUserSecret-{userId}", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline");
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postUserSecret-{userId}", TimeSpan.FromSeconds(1))) return;
         try
         {
             await store.AssociateUserSecretAsync(body.AccountId, userId, body.EncryptedSecret, ctx.RequestAborted);

@@ -24,18 +24,11 @@ public static class LoginApi
         api.MapPost("/reset-password", ResetPassword);
     }
 
-    internal const string Limited = "router: error rate limiting request: ratelimiter: applicable rate limit would exceed give deadline";
-
     private static async Task PostLogin(HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter, TokenSigner signer, TimeProvider time)
     {
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.LoginRequest, "login");
         if (body is null) return;
-        if (!await limiter.WaitAsync($"postLogin-{body.Username}", TimeSpan.FromSeconds(1), true, ctx.RequestAborted)
-            || !await limiter.WaitAsync("postLogin-*", TimeSpan.FromMilliseconds(500), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postLogin-{body.Username}", TimeSpan.FromSeconds(1), exponential: true) || !await limiter.PassAsync(ctx, "postLogin-*", TimeSpan.FromMilliseconds(500))) return;
         LoginOutcome outcome;
         try
         {
@@ -73,11 +66,7 @@ public static class LoginApi
     private static async Task ChangePassword(HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter)
     {
         var user = AuthenticatedUser.Of(ctx);
-        if (!await limiter.WaitAsync($"postChangePassword-{user.AccountUserId}", TimeSpan.FromSeconds(5), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postChangePassword-{user.AccountUserId}", TimeSpan.FromSeconds(5))) return;
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.ChangePasswordRequest, "change password");
         if (body is null) return;
         try
@@ -96,11 +85,7 @@ public static class LoginApi
     private static async Task ChangeEmail(HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter)
     {
         var user = AuthenticatedUser.Of(ctx);
-        if (!await limiter.WaitAsync($"postChangeEmail-{user.AccountUserId}", TimeSpan.FromSeconds(5), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postChangeEmail-{user.AccountUserId}", TimeSpan.FromSeconds(5))) return;
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.ChangeEmailRequest, "change email");
         if (body is null) return;
         try
@@ -124,12 +109,7 @@ public static class LoginApi
     {
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.ForgotPasswordRequest, "forgot password");
         if (body is null) return;
-        if (!await limiter.WaitAsync($"postForgotPassword-{body.EmailAddress}", TimeSpan.FromSeconds(5), true, ctx.RequestAborted)
-            || !await limiter.WaitAsync("postForgotPassword-*", TimeSpan.FromSeconds(1), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postForgotPassword-{body.EmailAddress}", TimeSpan.FromSeconds(5), exponential: true) || !await limiter.PassAsync(ctx, "postForgotPassword-*", TimeSpan.FromSeconds(1))) return;
         byte[] key;
         try
         {
@@ -192,11 +172,7 @@ public static class LoginApi
             await Api.ErrorAsync(ctx, 400, "router: error decoding signed token");
             return;
         }
-        if (!await limiter.WaitAsync($"postResetPassword-{email}", TimeSpan.FromSeconds(5), true, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postResetPassword-{email}", TimeSpan.FromSeconds(5), exponential: true)) return;
         if (!ConstantTime.Equal(email, body.EmailAddress))
         {
             await Api.ErrorAsync(ctx, 400, "router: token does not match given email address");

@@ -26,11 +26,7 @@ public static class SetupApi
     {
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.SetupRequest, "setup");
         if (body is null) return;
-        if (!await limiter.WaitAsync("postSetup-*", TimeSpan.FromSeconds(5), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, "postSetup-*", TimeSpan.FromSeconds(5))) return;
         try
         {
             // A random id, not OFFEN_APP_ROOTACCOUNT (§1.4).

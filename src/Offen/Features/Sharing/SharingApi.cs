@@ -34,11 +34,7 @@ public static class SharingApi
             await Api.ErrorAsync(ctx, 401, "router: user is not allowed to access this account");
             return;
         }
-        if (!await limiter.WaitAsync($"postShareAccount-{caller.AccountUserId}", TimeSpan.FromSeconds(1), true, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postShareAccount-{caller.AccountUserId}", TimeSpan.FromSeconds(1), exponential: true)) return;
         LoginOutcome provider;
         try
         {
@@ -112,12 +108,7 @@ public static class SharingApi
             await Api.ErrorAsync(ctx, 400, "router: token does not match given email address");
             return;
         }
-        if (!await limiter.WaitAsync($"postJoin-{email}", TimeSpan.FromSeconds(1), true, ctx.RequestAborted)
-            || !await limiter.WaitAsync("postJoin-*", TimeSpan.FromMilliseconds(500), false, ctx.RequestAborted))
-        {
-            await Api.ErrorAsync(ctx, 429, LoginApi.Limited);
-            return;
-        }
+        if (!await limiter.PassAsync(ctx, $"postJoin-{email}", TimeSpan.FromSeconds(1), exponential: true) || !await limiter.PassAsync(ctx, "postJoin-*", TimeSpan.FromMilliseconds(500))) return;
         try
         {
             await users.JoinAsync(email, body.Password, ctx.RequestAborted);
