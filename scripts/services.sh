@@ -17,6 +17,9 @@ services_install() {
   command -v argon2 >/dev/null 2>&1 || need+=(argon2)
   /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+  command -v nginx >/dev/null 2>&1 || need+=(nginx)
+  command -v pebble >/dev/null 2>&1 || need+=(pebble)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
   [ -e /usr/lib/x86_64-linux-gnu/libargon2.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libargon2.so.1 ] || need+=(libargon2-1)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then echo "services: missing ${need[*]} and not root; install them first" >&2; return 1; fi
