@@ -226,6 +226,42 @@ account_users:
         }
     }
 
+    [Fact]
+    public async Task Serve_ReportsReadinessAndStoppingToSystemd()
+    {
+        var dir = TempDir();
+        var socketPath = Path.Combine(dir, "notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var port = FreePort();
+        var env = new Dictionary<string, string>
+        {
+            ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
+            ["OFFEN_SERVER_PORT"] = port.ToString(),
+            ["NOTIFY_SOCKET"] = socketPath,
+        };
+        using var serve = Process.Start(Start(dir, env, "serve"))!;
+        try
+        {
+            var buffer = new byte[256];
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            Assert.Equal("READY=1", Encoding.UTF8.GetString(buffer, 0, n));
+            // ready means serving: /healthz answers at once
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+            Process.Start("kill", ["-TERM", serve.Id.ToString()])!.WaitForExit();
+            n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            Assert.Equal("STOPPING=1", Encoding.UTF8.GetString(buffer, 0, n));
+            await serve.WaitForExitAsync(cts.Token);
+            Assert.Equal(0, serve.ExitCode);
+        }
+        finally
+        {
+            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
+        }
+    }
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

@@ -92,10 +92,12 @@ public static class Runtime
         {
             throw new CliException($"error binding server: {e.Message}");
         }
+        SystemdNotify.Send("READY=1");
         using var stop = new CancellationTokenSource();
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        SystemdNotify.Send("STOPPING=1");
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await app.StopAsync(grace.Token);
         await app.DisposeAsync();
