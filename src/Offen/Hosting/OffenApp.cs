@@ -17,8 +17,8 @@ using Offen.Web;
 
 namespace Offen.Hosting;
 
-/// <summary>Where and how Kestrel listens (server.md §7); TLS modes are added by the production issue.</summary>
-public sealed record ListenOptions(IPAddress Address, int Port);
+/// <summary>Where and how Kestrel listens (server.md §7); <paramref name="Tls"/> set: HTTPS with that certificate (rule 1).</summary>
+public sealed record ListenOptions(IPAddress Address, int Port, TlsCertificate? Tls = null);
 
 /// <summary>Builds the HTTP application: services, then the request pipeline in the order of server.md §1.1.</summary>
 public static class OffenApp
@@ -36,7 +36,13 @@ public static class OffenApp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(listen.Address, listen.Port);
+            k.Listen(listen.Address, listen.Port, l =>
+            {
+                if (listen.Tls is not { } tls) return;
+                // server.md §7 rule 1: HTTP/2 on, negotiated by ALPN next to http/1.1.
+                l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                l.UseHttps(tls.Apply);
+            });
         });
 
         var s = builder.Services;
