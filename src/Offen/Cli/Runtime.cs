@@ -105,4 +105,12 @@ public static class Runtime
     }
 
     public static ListenOptions AnyAddress(int port) => new(IPAddress.Any, port);
+
+    /// <summary>A logger for components built before the web host (stderr, at the configured level).</summary>
+    public static ILogger LoggerFor<T>(OffenConfig config) =>
+        LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevelOf(config.App.LogLevel));
+            b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }).CreateLogger<T>();
 }

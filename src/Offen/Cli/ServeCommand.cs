@@ -1,5 +1,6 @@
 using Offen.Configuration;
 using Offen.Hosting;
+using Offen.Hosting.Acme;
 
 namespace Offen.Cli;
 
@@ -46,10 +47,28 @@ public static class ServeCommand
                     throw new CliException($"error applying database migrations: {e.Message}");
                 }
             }
-            var app = OffenApp.Build(Runtime.SettingsFrom(config), store, Runtime.MailerFrom(config), Runtime.AnyAddress(config.Server.Port) with { Tls = tls },
-                Runtime.LogLevelOf(config.App.LogLevel), runExpiryJob: config.App.SingleNode);
-            CliLog.Info("Server now listening", ("port", config.Server.Port));
-            return await Runtime.RunUntilStoppedAsync(app);
+            var listen = Runtime.AnyAddress(config.Server.Port) with { Tls = tls };
+            AcmeCertificateManager? acme = null;
+            if (tls is null && config.Server.UsesAutoTls)
+            {
+                // §7 rule 2: Let's Encrypt for the listed hosts on :80 and :443; OFFEN_SERVER_PORT is ignored.
+                var challenges = new Http01ChallengeStore();
+                acme = new AcmeCertificateManager(new AcmeOptions
+                {
+                    DirectoryUrl = new Uri(config.Server.AcmeDirectory),
+                    Hosts = config.Server.AutoTls,
+                    Email = string.IsNullOrEmpty(config.Server.LetsEncryptEmail) ? null : config.Server.LetsEncryptEmail,
+                    CacheDirectory = config.Server.CertificateCache,
+                }, challenges, TimeProvider.System, Runtime.LoggerFor<AcmeCertificateManager>(config));
+                listen = listen with { AutoTls = new AutoTlsListen(80, 443, acme, challenges) };
+            }
+            using (acme)
+            {
+                var app = OffenApp.Build(Runtime.SettingsFrom(config), store, Runtime.MailerFrom(config), listen,
+                    Runtime.LogLevelOf(config.App.LogLevel), runExpiryJob: config.App.SingleNode);
+                CliLog.Info("Server now listening", acme is null ? [("port", config.Server.Port)] : [("http", 80), ("https", 443)]);
+                return await Runtime.RunUntilStoppedAsync(app);
+            }
         }
     }
 }

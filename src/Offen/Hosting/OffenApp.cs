@@ -18,7 +18,11 @@ using Offen.Web;
 namespace Offen.Hosting;
 
 /// <summary>Where and how Kestrel listens (server.md §7); <paramref name="Tls"/> set: HTTPS with that certificate (rule 1).</summary>
-public sealed record ListenOptions(IPAddress Address, int Port, TlsCertificate? Tls = null);
+public sealed record ListenOptions(IPAddress Address, int Port, TlsCertificate? Tls = null)
+{
+    /// <summary>Rule 2: Let's Encrypt (ACME) on the ports 80/443; <see cref="Port"/> is then ignored.</summary>
+    public AutoTlsListen? AutoTls { get; init; }
+}
 
 /// <summary>Builds the HTTP application: services, then the request pipeline in the order of server.md §1.1.</summary>
 public static class OffenApp
@@ -36,6 +40,11 @@ public static class OffenApp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            if (listen.AutoTls is { } auto)
+            {
+                auto.Configure(k, listen.Address);
+                return;
+            }
             k.Listen(listen.Address, listen.Port, l =>
             {
                 if (listen.Tls is not { } tls) return;
@@ -60,6 +69,8 @@ public static class OffenApp
         s.AddSingleton<RouteQuirks>();
         s.AddSingleton<AccountUserFilter>();
         if (runExpiryJob) s.AddHostedService<ExpiryJob>();
+        s.AddSingleton(listen);
+        if (listen.AutoTls is not null) s.AddHostedService<AcmeRenewalService>();
 
         var app = builder.Build();
         UsePipeline(app, settings, accessLogOutput);
@@ -69,6 +80,14 @@ public static class OffenApp
 
     private static void UsePipeline(WebApplication app, ServerSettings settings, Stream? accessLogOutput)
     {
+        // §7 rule 2: the plain-HTTP listener only answers ACME challenges and redirects to https.
+        if (app.Services.GetRequiredService<ListenOptions>().AutoTls is { } auto)
+        {
+            app.Use(async (ctx, next) =>
+            {
+                if (!await auto.TryHandlePlainHttpAsync(ctx)) await next(ctx);
+            });
+        }
         // 1. access log and gzip, only without a reverse proxy in front
         if (!settings.ReverseProxy)
         {
