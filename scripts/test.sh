@@ -8,3 +8,12 @@ trap services_stop EXIT
 services_start
 dotnet build Offen.slnx -c Release -nologo -v q
 dotnet test Offen.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal"
+
+# One binary (issue 5): a self-contained single-file executable that runs on its own, outside the SDK.
+OUT=$(mktemp -d /tmp/offen-publish-XXXXXX)
+dotnet publish src/Offen -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
+  -p:IncludeNativeLibrariesForSelfExtract=true -p:Revision=ci-check -o "$OUT" -nologo -v q
+"$OUT/offen" version 2>&1 | tee "$OUT/version.txt"
+grep -q 'revision=ci-check' "$OUT/version.txt" || { echo "published binary does not report its revision" >&2; exit 1; }
+DOTNET_BUNDLE_EXTRACT_BASE_DIR="$OUT/extract" "$OUT/offen" secret -quiet | grep -Eq '^[A-Za-z0-9+/]{22}==$' || { echo "published binary failed to run" >&2; exit 1; }
+rm -rf "$OUT"
