@@ -38,7 +38,7 @@ public sealed class AutoTlsServeTests : IAsyncLifetime
             CacheDirectory = Path.Combine(_dir, "cache"),
             HttpClientFactory = _pebble.CreateHttpClient,
         }, challenges, TimeProvider.System, NullLogger.Instance);
-        var httpsPort = FreePort();
+        var httpsPort = TestNet.FreePort();
         var listen = new ListenOptions(IPAddress.Loopback, 0) { AutoTls = new AutoTlsListen(_pebble.HttpPort, httpsPort, manager, challenges) };
         var app = OffenApp.Build(new ServerSettings { Secret = new byte[16] }, store, new NoMailer(), listen, LogLevel.Warning, runExpiryJob: false, Stream.Null);
         return (app, manager, httpsPort);
@@ -130,13 +130,6 @@ public sealed class AutoTlsServeTests : IAsyncLifetime
             },
         };
         return new HttpClient(handler) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower, Timeout = TimeSpan.FromSeconds(20) };
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private sealed class NoMailer : Offen.Mail.IMailer

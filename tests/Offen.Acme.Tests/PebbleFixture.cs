@@ -54,12 +54,12 @@ public sealed class PebbleFixture : IAsyncLifetime
         await RunAsync("openssl", $"x509 -req -in {dir}/cert.csr -CA {dir}/ca.pem -CAkey {dir}/ca.key -CAcreateserial -days 3650 -out {dir}/cert.pem -extfile {dir}/ext.cnf");
         _listenerCa = X509Certificate2.CreateFromPem(File.ReadAllText($"{dir}/ca.pem"));
 
-        var acmePort = FreePort();
-        ManagementPort = FreePort();
-        HttpPort = FreePort();
-        var tlsPort = FreePort();
-        var dnsPort = FreePort();
-        var challMgmtPort = FreePort();
+        var acmePort = TestNet.FreePort();
+        ManagementPort = TestNet.FreePort();
+        HttpPort = TestNet.FreePort();
+        var tlsPort = TestNet.FreePort();
+        var dnsPort = TestNet.FreePort();
+        var challMgmtPort = TestNet.FreePort();
 
         if (WithResponder) await StartResponderAsync();
 
@@ -225,10 +225,4 @@ public sealed class PebbleFixture : IAsyncLifetime
             throw new InvalidOperationException($"{file} {arguments} failed: {await stderr}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -90,7 +90,7 @@ public class CliProcessTests
     public async Task SetupMigrateExpireServe_OnSqlite()
     {
         var dir = TempDir();
-        var port = FreePort();
+        var port = TestNet.FreePort();
         var env = new Dictionary<string, string>
         {
             ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
@@ -114,7 +114,7 @@ public class CliProcessTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitHealthyAsync(http);
+            await TestNet.WaitHealthyAsync(http);
             var login = await http.PostAsync("/api/login", new StringContent("""{"username":"a@b.test","password":"long enough"}"""));
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
             Assert.Equal(id, JsonNode.Parse(await login.Content.ReadAsStringAsync())!["accounts"]![0]!["accountId"]!.GetValue<string>());
@@ -233,7 +233,7 @@ account_users:
         var socketPath = Path.Combine(dir, "notify.sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var port = FreePort();
+        var port = TestNet.FreePort();
         var env = new Dictionary<string, string>
         {
             ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
@@ -262,27 +262,4 @@ account_users:
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("offen serve did not become healthy");
-            await Task.Delay(100);
-        }
-    }
 }

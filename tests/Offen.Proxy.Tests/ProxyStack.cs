@@ -42,7 +42,7 @@ public sealed class ProxyStack : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("offen-proxy-").FullName;
         // As root, nginx workers run as nobody and must reach tmp/ below the prefix.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-        var (offenPort, tlsPort, httpPort) = (FreePort(), FreePort(), FreePort());
+        var (offenPort, tlsPort, httpPort) = (TestNet.FreePort(), TestNet.FreePort(), TestNet.FreePort());
 
         await RunToEndAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", $"/CN={HostName}",
             "-addext", $"subjectAltName=DNS:{HostName}", "-keyout", Path.Combine(dir, "tls.key"), "-out", Path.Combine(dir, "tls.crt"));
@@ -211,13 +211,6 @@ public sealed class ProxyStack : IAsyncDisposable
         _offen.Dispose();
         Certificate.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public static string RepoRoot()

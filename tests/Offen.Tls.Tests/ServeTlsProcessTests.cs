@@ -56,11 +56,11 @@ public class ServeTlsProcessTests
     {
         var dir = TempDir();
         var pair = TlsPair.CreateRsa(dir);
-        var port = FreePort();
+        var port = TestNet.FreePort();
         await WithServerAsync(dir, Env(dir, pair, port), async () =>
         {
             using var http = TrustingOnly(pair.Thumbprint, port);
-            await WaitHealthyAsync(http);
+            await TestNet.WaitHealthyAsync(http);
 
             using var h2 = await GetHealthz(http, HttpVersion.Version20);
             Assert.Equal(HttpStatusCode.OK, h2.StatusCode);
@@ -110,11 +110,11 @@ public class ServeTlsProcessTests
     {
         var dir = TempDir();
         var pair = TlsPair.CreateChain(dir);
-        var port = FreePort();
+        var port = TestNet.FreePort();
         await WithServerAsync(dir, Env(dir, pair, port), async () =>
         {
             using var http = TrustingOnly(pair.Thumbprint, port);
-            await WaitHealthyAsync(http);
+            await TestNet.WaitHealthyAsync(http);
             using var h2 = await GetHealthz(http, HttpVersion.Version20);
             Assert.Equal(HttpStatusCode.OK, h2.StatusCode);
         });
@@ -134,7 +134,7 @@ public class ServeTlsProcessTests
     {
         var dir = TempDir();
         var pair = TlsPair.CreateRsa(dir);
-        var env = Env(dir, pair, FreePort());
+        var env = Env(dir, pair, TestNet.FreePort());
         switch (@case)
         {
             case "certificate missing": env["OFFEN_SERVER_SSLCERTIFICATE"] = Path.Combine(dir, "missing.crt"); break;
@@ -184,28 +184,4 @@ public class ServeTlsProcessTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var res = await http.GetAsync("/healthz");
-                if (res.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("offen serve did not become healthy over https");
-            await Task.Delay(100);
-        }
-    }
 }
