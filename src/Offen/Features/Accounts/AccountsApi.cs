@@ -73,22 +73,8 @@ public static class AccountsApi
         var body = await Api.ReadBodyAsync(ctx, WireJson.Default.CreateAccountRequest, "create account");
         if (body is null) return;
         if (!await limiter.PassAsync(ctx, $"postAccount-{body.EmailAddress}", TimeSpan.FromSeconds(5))) return;
-        LoginOutcome login;
-        try
-        {
-            login = await users.LoginAsync(body.EmailAddress, body.Password, ctx.RequestAborted);
-        }
-        catch (AccountUserException e)
-        {
-            await Api.ErrorAsync(ctx, 401, $"router: error logging in: {e.Message}");
-            return;
-        }
         var caller = AuthenticatedUser.Of(ctx);
-        if (login.AccountUserId != caller.AccountUserId)
-        {
-            await Api.ErrorAsync(ctx, 400, "router: given credentials belong to another user");
-            return;
-        }
+        if (!await LoginApi.ConfirmCallerAsync(ctx, users, caller, body.EmailAddress, body.Password)) return;
         if (!caller.IsSuperAdmin)
         {
             await Api.ErrorAsync(ctx, 403, "router: only super admins are allowed to create accounts");

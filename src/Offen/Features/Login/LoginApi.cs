@@ -47,6 +47,27 @@ public static class LoginApi
         await Api.JsonAsync(ctx, 200, new LoginResult(outcome.AccountUserId, outcome.AdminLevel, accounts), WireJson.Default.LoginResult);
     }
 
+    /// <summary>
+    /// Create-account and share re-check the caller's credentials (server.md §1.4): a failed login is 401, and
+    /// credentials of another user than the cookie's are 400. False after answering.
+    /// </summary>
+    internal static async Task<bool> ConfirmCallerAsync(HttpContext ctx, AccountUserService users, AuthenticatedUser caller, string email, string password)
+    {
+        LoginOutcome login;
+        try
+        {
+            login = await users.LoginAsync(email, password, ctx.RequestAborted);
+        }
+        catch (AccountUserException e)
+        {
+            await Api.ErrorAsync(ctx, 401, $"router: error logging in: {e.Message}");
+            return false;
+        }
+        if (login.AccountUserId == caller.AccountUserId) return true;
+        await Api.ErrorAsync(ctx, 400, "router: given credentials belong to another user");
+        return false;
+    }
+
     private static Task GetLogin(HttpContext ctx)
     {
         var user = AuthenticatedUser.Of(ctx);

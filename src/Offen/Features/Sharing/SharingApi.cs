@@ -35,21 +35,7 @@ public static class SharingApi
             return;
         }
         if (!await limiter.PassAsync(ctx, $"postShareAccount-{caller.AccountUserId}", TimeSpan.FromSeconds(1), exponential: true)) return;
-        LoginOutcome provider;
-        try
-        {
-            provider = await users.LoginAsync(body.EmailAddress, body.Password, ctx.RequestAborted);
-        }
-        catch (AccountUserException e)
-        {
-            await Api.ErrorAsync(ctx, 401, $"router: error logging in: {e.Message}");
-            return;
-        }
-        if (provider.AccountUserId != caller.AccountUserId)
-        {
-            await Api.ErrorAsync(ctx, 400, "router: given credentials belong to another user");
-            return;
-        }
+        if (!await LoginApi.ConfirmCallerAsync(ctx, users, caller, body.EmailAddress, body.Password)) return;
         if (!caller.IsSuperAdmin)
         {
             await Api.ErrorAsync(ctx, 400, "router: only super admins are allowed to share accounts");
