@@ -20,6 +20,7 @@ services_install() {
   command -v nginx >/dev/null 2>&1 || need+=(nginx)
   command -v pebble >/dev/null 2>&1 || need+=(pebble)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -e /usr/lib/x86_64-linux-gnu/libargon2.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libargon2.so.1 ] || need+=(libargon2-1)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then echo "services: missing ${need[*]} and not root; install them first" >&2; return 1; fi

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 trap services_stop EXIT
 services_start
+# The build also builds the browser clients (web/, npm ci + esbuild) through src/Offen/Offen.csproj.
 dotnet build Offen.slnx -c Release -nologo -v q
+# Front-end units and types (web/): vitest and tsc on the same sources the bundles are built from.
+(cd web && npx tsc -p tsconfig.json --noEmit && npx vitest run --reporter=dot)
 dotnet test Offen.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal"
 
 # One binary (issue 5): a self-contained single-file executable that runs on its own, outside the SDK.
@@ -16,4 +19,7 @@ dotnet publish src/Offen -c Release -r linux-x64 --self-contained -p:PublishSing
 "$OUT/offen" version 2>&1 | tee "$OUT/version.txt"
 grep -q 'revision=ci-check' "$OUT/version.txt" || { echo "published binary does not report its revision" >&2; exit 1; }
 DOTNET_BUNDLE_EXTRACT_BASE_DIR="$OUT/extract" "$OUT/offen" secret -quiet | grep -Eq '^[A-Za-z0-9+/]{22}==$' || { echo "published binary failed to run" >&2; exit 1; }
+
+# Browser tests (issue 3+): Debian's Chromium driven by playwright-core, against the published binary.
+OFFEN_BIN="$OUT/offen" node --test --test-concurrency=1 tests/e2e/
 rm -rf "$OUT"

@@ -95,6 +95,7 @@ public class CliProcessTests
         {
             ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
             ["OFFEN_SERVER_PORT"] = port.ToString(),
+            ["OFFEN_SERVER_HOST"] = "127.0.0.1",
             ["OFFEN_SECRET"] = Convert.ToBase64String(new byte[16]),
         };
         var id = Guid.NewGuid().ToString();
@@ -238,6 +239,7 @@ account_users:
         {
             ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
             ["OFFEN_SERVER_PORT"] = port.ToString(),
+            ["OFFEN_SERVER_HOST"] = "127.0.0.1",
             ["NOTIFY_SOCKET"] = socketPath,
         };
         using var serve = Process.Start(Start(dir, env, "serve"))!;

@@ -85,6 +85,7 @@ public sealed class ConfigLoaderValueTests
     {
         var c = Vars.Resolve(
             ("OFFEN_SERVER_PORT", "8080"),
+            ("OFFEN_SERVER_HOST", "::1"),
             ("OFFEN_SERVER_REVERSEPROXY", "true"),
             ("OFFEN_SERVER_SSLCERTIFICATE", "/certs/cert.pem"),
             ("OFFEN_SERVER_SSLKEY", "/certs/key.pem"),
@@ -111,6 +112,7 @@ public sealed class ConfigLoaderValueTests
             ("OFFEN_ARGONNUMCPUOVERRIDE", "4"));
 
         Assert.Equal(8080, c.Server.Port);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, c.Server.Host);
         Assert.True(c.Server.ReverseProxy);
         Assert.Equal("/certs/cert.pem", c.Server.SslCertificate);
         Assert.Equal("/certs/key.pem", c.Server.SslKey);
@@ -222,6 +224,24 @@ public sealed class ConfigLoaderValueTests
         var e = Vars.Fails(("OFFEN_SMTP_PORT", "0"));
 
         Assert.Contains("1 to 65535", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("[::1]", "::1")]
+    [InlineData("", null)]
+    public void ServerHost_IsAnIpLiteral_OrAllInterfaces(string raw, string? expected)
+    {
+        Assert.Equal(expected, Vars.Resolve(("OFFEN_SERVER_HOST", raw)).Server.Host?.ToString());
+    }
+
+    [Fact]
+    public void ServerHost_NotAnAddress_IsRejectedWithTheKey()
+    {
+        var e = Vars.Fails(("OFFEN_SERVER_HOST", "offen.example.org"));
+
+        Assert.StartsWith("OFFEN_SERVER_HOST: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not an IP address", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public sealed class ProxyStack : IAsyncDisposable
         psi.Environment["XDG_CONFIG_HOME"] = dir;
         psi.Environment["OFFEN_SERVER_REVERSEPROXY"] = "true";
         psi.Environment["OFFEN_SERVER_PORT"] = port.ToString();
+        psi.Environment["OFFEN_SERVER_HOST"] = "127.0.0.1";
         psi.Environment["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db");
         psi.Environment["OFFEN_SECRET"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         psi.Environment["OFFEN_SMTP_HOST"] = "smtp.invalid";

@@ -30,6 +30,7 @@ public class ServeTlsProcessTests
     {
         ["OFFEN_DATABASE_CONNECTIONSTRING"] = Path.Combine(dir, "offen.db"),
         ["OFFEN_SERVER_PORT"] = port.ToString(),
+        ["OFFEN_SERVER_HOST"] = "127.0.0.1",
         ["OFFEN_SECRET"] = Convert.ToBase64String(new byte[16]),
         ["OFFEN_SERVER_SSLCERTIFICATE"] = pair.CertificatePath,
         ["OFFEN_SERVER_SSLKEY"] = pair.KeyPath,

@@ -104,8 +104,6 @@ public static class Runtime
         return 0;
     }
 
-    public static ListenOptions AnyAddress(int port) => new(IPAddress.Any, port);
-
     /// <summary>A logger for components built before the web host (stderr, at the configured level).</summary>
     public static ILogger LoggerFor<T>(OffenConfig config) =>
         LoggerFactory.Create(b =>

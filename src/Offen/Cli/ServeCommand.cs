@@ -47,7 +47,7 @@ public static class ServeCommand
                     throw new CliException($"error applying database migrations: {e.Message}");
                 }
             }
-            var listen = Runtime.AnyAddress(config.Server.Port) with { Tls = tls };
+            var listen = new ListenOptions(config.Server.Host ?? System.Net.IPAddress.Any, config.Server.Port) { Tls = tls };
             AcmeCertificateManager? acme = null;
             if (tls is null && config.Server.UsesAutoTls)
             {

@@ -25,6 +25,7 @@ public static partial class ConfigDebug
 
             w.WriteStartObject("Server");
             w.WriteNumber("Port", config.Server.Port);
+            w.WriteString("Host", config.Server.Host?.ToString() ?? "");
             w.WriteBoolean("ReverseProxy", config.Server.ReverseProxy);
             w.WriteString("SSLCertificate", config.Server.SslCertificate ?? "");
             w.WriteString("SSLKey", config.Server.SslKey ?? "");

@@ -12,6 +12,7 @@ public static class ConfigHelp
         Every variable X can instead be given as X_FILE=<path>: the file's contents are used as they are.
 
           OFFEN_SERVER_PORT                 port to listen on (default 3000; ignored with AutoTLS)
+          OFFEN_SERVER_HOST                 IP address to listen on, e.g. 127.0.0.1 (default: all interfaces)
           OFFEN_SERVER_REVERSEPROXY         true behind a reverse proxy: no gzip, access log or rate limiting (default false)
           OFFEN_SERVER_SSLCERTIFICATE       PEM certificate file to serve TLS with (together with OFFEN_SERVER_SSLKEY)
           OFFEN_SERVER_SSLKEY               PEM private key file to serve TLS with (together with OFFEN_SERVER_SSLCERTIFICATE)

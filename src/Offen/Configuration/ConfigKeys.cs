@@ -5,6 +5,8 @@ namespace Offen.Configuration;
 public static class ConfigKeys
 {
     public const string ServerPort = "OFFEN_SERVER_PORT";
+    /// <summary>Not in upstream: the address to listen on, e.g. 127.0.0.1 behind a local proxy (docs/configuration.md).</summary>
+    public const string ServerHost = "OFFEN_SERVER_HOST";
     public const string ServerReverseProxy = "OFFEN_SERVER_REVERSEPROXY";
     public const string ServerSslCertificate = "OFFEN_SERVER_SSLCERTIFICATE";
     public const string ServerSslKey = "OFFEN_SERVER_SSLKEY";
@@ -46,7 +48,7 @@ public static class ConfigKeys
     /// <summary>Every OFFEN_* variable the loader reads, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        ServerPort, ServerReverseProxy, ServerSslCertificate, ServerSslKey, ServerAutoTls, ServerLetsEncryptEmail,
+        ServerPort, ServerHost, ServerReverseProxy, ServerSslCertificate, ServerSslKey, ServerAutoTls, ServerLetsEncryptEmail,
         ServerCertificateCache, ServerAcmeDirectory,
         DatabaseDialect, DatabaseConnectionString, DatabaseConnectionRetries,
         AppDevelopment, AppLogLevel, AppSingleNode, AppLocale, AppRootAccount, AppDeployTarget, AppRetention,

@@ -218,6 +218,7 @@ public static partial class ConfigLoader
 
         // server.md §4.2, in table order.
         var port = r.Port(ConfigKeys.ServerPort, DefaultPort, minimum: 0);
+        var host = r.IpAddress(ConfigKeys.ServerHost);
         var reverseProxy = r.Bool(ConfigKeys.ServerReverseProxy, false);
         var sslCertificateRaw = r.String(ConfigKeys.ServerSslCertificate);
         var sslKeyRaw = r.String(ConfigKeys.ServerSslKey);
@@ -318,7 +319,7 @@ public static partial class ConfigLoader
         secret ??= RandomNumberGenerator.GetBytes(16);
 
         return new OffenConfig(
-            new ServerConfig(port, reverseProxy, sslCertificate, sslKey, autoTls, letsEncryptEmail, certificateCache, acmeDirectory),
+            new ServerConfig(port, reverseProxy, sslCertificate, sslKey, autoTls, letsEncryptEmail, certificateCache, acmeDirectory) { Host = host },
             new DatabaseConfig(dialect, connectionString, connectionRetries),
             new AppConfig(development, logLevel, singleNode, locale, rootAccount, deployTarget, retention, Retentions[retention]),
             secret,
@@ -552,6 +553,16 @@ public static partial class ConfigLoader
             var raw = Raw(key, out _);
             // envconfig: an empty or blank value is an empty list; otherwise split on ',' with no trimming (§11.38).
             return string.IsNullOrWhiteSpace(raw) ? [] : raw.Split(',');
+        }
+
+        /// <summary>An IPv4 or IPv6 address literal; null (all interfaces) when unset or empty.</summary>
+        public System.Net.IPAddress? IpAddress(string key)
+        {
+            var raw = Raw(key, out var label);
+            if (string.IsNullOrEmpty(raw)) return null;
+            return System.Net.IPAddress.TryParse(raw.Trim('[', ']'), out var address)
+                ? address
+                : throw new ConfigException($"{label}: {Quote(raw)} is not an IP address (use e.g. 127.0.0.1 or ::1; leave it unset for all interfaces)", key);
         }
 
         public string AbsoluteHttpUrl(string key, string fallback)

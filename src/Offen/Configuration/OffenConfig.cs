@@ -37,6 +37,9 @@ public sealed record ServerConfig(
     string CertificateCache,
     string AcmeDirectory)
 {
+    /// <summary>Not in upstream: the address to listen on; null means all interfaces (upstream's only behaviour).</summary>
+    public System.Net.IPAddress? Host { get; init; }
+
     /// <summary>server.md §7 rule 1: serve TLS with the given PEM pair (wins over AutoTLS).</summary>
     public bool UsesCertificateFiles => SslCertificate is not null && SslKey is not null;
 

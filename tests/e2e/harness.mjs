@@ -1,0 +1,217 @@
+// Real components for the browser tests: the offen binary serving HTTPS with a test certificate on
+// 127.0.0.1, host sites on other origins of the same site (www.example.test over HTTPS, and over plain HTTP),
+// and Debian's Chromium driven by playwright-core with every *.example.test name mapped to 127.0.0.1.
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '../..');
+const requireFromWeb = createRequire(path.join(repo, 'web/package.json'));
+const { chromium } = requireFromWeb('playwright-core');
+
+export const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A self-signed certificate for *.example.test (browsers are told to ignore the issuer). */
+export function makeCertificate(dir) {
+  const cert = path.join(dir, 'tls.crt');
+  const key = path.join(dir, 'tls.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=example.test',
+    '-addext', 'subjectAltName=DNS:example.test,DNS:*.example.test'], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+/** The offen executable: OFFEN_BIN (the published single file) or the Release build of src/Offen. */
+function offenCommand() {
+  if (process.env.OFFEN_BIN) return { file: process.env.OFFEN_BIN, args: [] };
+  const dll = path.join(repo, 'src/Offen/bin/Release/net10.0/offen.dll');
+  if (!existsSync(dll)) throw new Error(`build first: ${dll} is missing (or set OFFEN_BIN)`);
+  return { file: 'dotnet', args: [dll] };
+}
+
+/** A request straight to 127.0.0.1 with the Host of the Offen origin; TLS issuer not checked. */
+export function request(origin, method, pathname, { body, cookie } = {}) {
+  const url = new URL(pathname, origin);
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const req = https.request({
+      host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method,
+      servername: url.hostname, rejectUnauthorized: false,
+      headers: { host: url.host, ...(cookie ? { cookie } : {}), ...(data ? { 'content-length': data.length } : {}) },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.end(data ?? undefined);
+  });
+}
+
+export class OffenServer {
+  static async start({ dir, certificate, email = 'operator@example.test', password = 'correct horse battery' }) {
+    const port = await freePort();
+    const accountId = '7b8a5c8e-0f7e-4d0a-9c61-3f1f2d6c1e01';
+    const env = {
+      ...process.env,
+      OFFEN_SERVER_HOST: '127.0.0.1',
+      OFFEN_SERVER_PORT: String(port),
+      OFFEN_SERVER_SSLCERTIFICATE: certificate.cert,
+      OFFEN_SERVER_SSLKEY: certificate.key,
+      OFFEN_DATABASE_DIALECT: 'sqlite3',
+      OFFEN_DATABASE_CONNECTIONSTRING: path.join(dir, 'offen.db'),
+      OFFEN_SECRET: 'AAECAwQFBgcICQoLDA0ODw==',
+      OFFEN_SMTP_HOST: '127.0.0.1',
+      OFFEN_APP_LOGLEVEL: 'warn',
+      DOTNET_BUNDLE_EXTRACT_BASE_DIR: path.join(dir, 'extract'),
+    };
+    const cmd = offenCommand();
+    execFileSync(cmd.file, [...cmd.args, 'setup', '-email', email, '-name', 'e2e site', '-password', password,
+      '-forceid', accountId], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd.file, [...cmd.args, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logs = [];
+    child.stdout.on('data', (d) => logs.push(d.toString()));
+    child.stderr.on('data', (d) => logs.push(d.toString()));
+    const server = new OffenServer(child, `https://offen.example.test:${port}`, accountId, email, password, logs);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await request(server.origin, 'GET', '/healthz')).status === 200) break;
+      } catch { /* not up yet */ }
+      if (child.exitCode !== null) throw new Error(`offen exited with ${child.exitCode}: ${logs.join('')}`);
+      if (Date.now() > deadline) throw new Error(`offen did not become healthy: ${logs.join('')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return server;
+  }
+
+  constructor(child, origin, accountId, email, password, logs) {
+    Object.assign(this, { child, origin, accountId, email, password, logs });
+  }
+
+  /** Logs in over the API like the vault does and returns every event of the account, decrypted test-side. */
+  async decryptedEvents() {
+    const login = await request(this.origin, 'POST', '/api/login', { body: { username: this.email, password: this.password } });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+    const cookie = login.headers['set-cookie'].map((c) => c.split(';')[0]).join('; ');
+    const account = login.json().accounts.find((a) => a.accountId === this.accountId);
+    const res = await request(this.origin, 'GET', `/api/accounts/${this.accountId}`, { cookie });
+    if (res.status !== 200) throw new Error(`account query failed: ${res.status} ${res.text}`);
+    return decryptAccount(account.keyEncryptionKey, res.json());
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+// --- test-side decryption: an independent oracle written against clients-and-crypto.md §4.3–4.4 ---
+const subtle = globalThis.crypto.subtle;
+const b64 = (s) => Uint8Array.from(Buffer.from(s, 'base64'));
+
+export function parseEnvelope(value) {
+  const m = /{(\d+?),(\d*?)}\s(.+)/.exec(value);
+  if (!m) throw new Error(`not a versioned cipher: ${value.slice(0, 12)}…`);
+  const [cipher, nonce] = m[3].split(' ');
+  return { algo: Number(m[1]), cipher: b64(cipher), nonce: nonce === undefined ? null : b64(nonce) };
+}
+
+async function aesDecrypt(jwk, envelope) {
+  const key = await subtle.importKey('jwk', jwk, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  const { cipher, nonce } = parseEnvelope(envelope);
+  return new TextDecoder().decode(await subtle.decrypt({ name: 'AES-GCM', iv: nonce }, key, cipher));
+}
+
+async function rsaDecrypt(jwk, envelope) {
+  const key = await subtle.importKey('jwk', jwk, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt']);
+  return new TextDecoder().decode(await subtle.decrypt({ name: 'RSA-OAEP' }, key, parseEnvelope(envelope).cipher));
+}
+
+export async function decryptAccount(kek, account) {
+  const privateJwk = JSON.parse(await aesDecrypt(kek, account.encryptedPrivateKey));
+  const secrets = new Map();
+  const out = [];
+  for (const event of account.events?.[account.accountId] ?? []) {
+    if (!secrets.has(event.secretId)) secrets.set(event.secretId, JSON.parse(await rsaDecrypt(privateJwk, account.secrets[event.secretId])));
+    const payload = JSON.parse(await aesDecrypt(secrets.get(event.secretId), event.payload));
+    out.push({ eventId: event.eventId, secretId: event.secretId, ivLength: parseEnvelope(event.payload).nonce.length, ...payload });
+  }
+  return out;
+}
+
+/** Static host sites: one HTTPS (www.example.test) and one plain HTTP, both serving `pages` by path. */
+export async function startHostSites(certificate, pages) {
+  const handler = (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const page = pages[url.pathname];
+    if (page === undefined) { res.writeHead(404).end('not found'); return; }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(typeof page === 'function' ? page(req) : page);
+  };
+  const secure = https.createServer({ cert: readFileSync(certificate.cert), key: readFileSync(certificate.key) }, handler);
+  const plain = http.createServer(handler);
+  const [securePort, plainPort] = [await freePort(), await freePort()];
+  await new Promise((r) => secure.listen(securePort, '127.0.0.1', r));
+  await new Promise((r) => plain.listen(plainPort, '127.0.0.1', r));
+  return {
+    secureOrigin: `https://www.example.test:${securePort}`,
+    plainOrigin: `http://www.example.test:${plainPort}`,
+    close: () => Promise.all([new Promise((r) => secure.close(r)), new Promise((r) => plain.close(r))]),
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+  });
+}
+
+/**
+ * A fresh persistent profile (its own browser process) whose user setting allows third-party cookies, as a
+ * regular Chrome profile does by default. Playwright's incognito-like contexts block them, which matters when
+ * the vault is a third-party frame: under schemeful same-site, an http page framing the https vault is
+ * cross-site.
+ */
+export async function launchProfileAllowingThirdPartyCookies(dir) {
+  mkdirSync(path.join(dir, 'Default'), { recursive: true });
+  writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+    ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US',
+  });
+}
+
+export function tempDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export { writeFileSync };

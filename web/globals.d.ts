@@ -1,0 +1,6 @@
+// Constants replaced by esbuild at build time (build.mjs); tests define them in their setup.
+declare const __OFFEN_LAZY__: {
+  /** URL path and SRI hash of the lazily loaded bundles (clients-and-crypto.md §4.6). */
+  userland: { src: string; integrity: string };
+  manage: { src: string; integrity: string };
+};

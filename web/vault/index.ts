@@ -1,0 +1,8 @@
+// Entry of the vault core bundle (clients-and-crypto.md §1.3): the page at /vault loads vendor.js (strings)
+// and then this file, which only wires the router. Everything the pre-consent download does not need lives in
+// the lazy `manage` and `userland` bundles.
+import { handleAcquireConsent } from './consent.ts';
+import { handleEvent } from './event.ts';
+import { createRouter } from './router.ts';
+
+addEventListener('message', createRouter({ EVENT: handleEvent, ACQUIRE_CONSENT: handleAcquireConsent }));

@@ -1,0 +1,27 @@
+// Loads a lazily built bundle once, by <script src integrity crossorigin> (clients-and-crypto.md §4.6:
+// the fallback is loaded with SRI). OWNER: vault-core helper.
+
+const loading = new Map<string, Promise<void>>();
+
+export function loadLazy(name: keyof typeof __OFFEN_LAZY__): Promise<void> {
+  let pending = loading.get(name);
+  if (!pending) {
+    pending = new Promise<void>((resolve, reject) => {
+      const { src, integrity } = __OFFEN_LAZY__[name];
+      const script = document.createElement('script');
+      script.src = src;
+      script.integrity = integrity;
+      script.crossOrigin = 'anonymous';
+      script.onload = () => resolve();
+      script.onerror = () => {
+        // Forget the failure so a later message can try again (a network blip must not break the vault for good).
+        loading.delete(name);
+        script.remove();
+        reject(new Error(`Could not load the ${name} bundle`));
+      };
+      document.head.appendChild(script);
+    });
+    loading.set(name, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,27 @@
+// QUERY and PURGE (clients-and-crypto.md §1.4): the auditorium sends query.accountId null for the visitor's
+// own data (§5.2) and an account id plus the login result for the operator dashboard (§5.5).
+import type { Handler } from '../handlers.ts';
+import { operatorQuery } from './operator.ts';
+import type { Query, QueryPayload } from './types.ts';
+import { purgeAndQuery, visitorQuery } from './visitor.ts';
+
+function readQuery(payload: unknown): { query: Query; authenticatedUser: QueryPayload['authenticatedUser'] } {
+  const { query, authenticatedUser } = (payload !== null && typeof payload === 'object' ? payload : {}) as QueryPayload;
+  return { query: query !== null && typeof query === 'object' ? query : {}, authenticatedUser };
+}
+
+export const QUERY: Handler = async (request, respond) => {
+  const { query, authenticatedUser } = readQuery(request.payload);
+  const { accountId } = query;
+  const result =
+    typeof accountId === 'string' && accountId !== ''
+      ? await operatorQuery({ ...query, accountId }, authenticatedUser)
+      : await visitorQuery(query);
+  respond({ type: 'QUERY_SUCCESS', payload: { query, result } });
+};
+
+/** §1.4: the payload is null; the re-query is the visitor's default query. */
+export const PURGE: Handler = async (request, respond) => {
+  const { query } = readQuery(request.payload);
+  respond({ type: 'QUERY_SUCCESS', payload: { query, result: await purgeAndQuery(query) } });
+};
