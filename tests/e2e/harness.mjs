@@ -189,7 +189,7 @@ export async function startHostSites(certificate, pages) {
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.test 127.0.0.1'],
   });
 }
 
@@ -204,7 +204,7 @@ export async function launchProfileAllowingThirdPartyCookies(dir) {
   writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.test 127.0.0.1'],
     ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US',
   });
 }

@@ -1,5 +1,6 @@
 // Both CryptoProviders against every browser-side vector of crypto-vectors.json (clients-and-crypto.md §6)
-// and against each other. The vectors are read from the shared spec folder at test time.
+// and against each other. The vectors are the repository copy of ../shared/spec/crypto-vectors.json (the one
+// Offen.Crypto.Tests reads too).
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { userlandProvider } from '../vault/userland.ts';
@@ -26,7 +27,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/spec/crypto-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 const providers: Array<[string, CryptoProvider]> = [
@@ -233,5 +234,21 @@ describe('cross-provider', () => {
     const secret = JSON.stringify(await to.createUserSecret());
     const envelope = await from.encryptAsymmetric(publicJwk, secret);
     await expect(to.decryptAsymmetric(privateJwk, envelope)).resolves.toBe(secret);
+  });
+});
+
+describe('webCryptoProvider.forgetKeys (D8)', () => {
+  it('drops imported keys, so the next use imports again', async () => {
+    const { createWebCryptoProvider } = await import('./webcrypto.ts');
+    const provider = createWebCryptoProvider();
+    const key = await provider.createUserSecret();
+    const spy = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    const sealed = await provider.encryptSymmetric(key, 'x');
+    await provider.decryptSymmetric(key, sealed);
+    expect(spy).toHaveBeenCalledTimes(1);
+    provider.forgetKeys!();
+    await provider.decryptSymmetric(key, sealed);
+    expect(spy).toHaveBeenCalledTimes(2);
+    spy.mockRestore();
   });
 });

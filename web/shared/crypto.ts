@@ -13,4 +13,6 @@ export interface CryptoProvider {
   encryptAsymmetric(publicKey: JsonWebKey, plaintext: string): Promise<string>;
   /** RSA-OAEP-SHA256 with a private JWK (CRT members present). */
   decryptAsymmetric(privateKey: JsonWebKey, envelope: string): Promise<string>;
+  /** Drops any imported keys the provider keeps (README.md D8: logout forgets the operator's keys). */
+  forgetKeys?(): void;
 }

@@ -48,6 +48,7 @@ export function createWebCryptoProvider(): CryptoProvider {
   }
 
   return {
+    forgetKeys: () => cache.clear(),
     async createUserSecret(): Promise<JsonWebKey> {
       // §4.1: generateKey({name:'AES-GCM',length:128}, extractable) exported as JWK, which yields
       // {alg:"A128GCM", ext:true, k, key_ops:["encrypt","decrypt"], kty:"oct"}.

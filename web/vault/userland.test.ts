@@ -19,7 +19,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/spec/crypto-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 const { eventPayload, encryptedUserSecret } = vectors;
 

@@ -1,6 +1,7 @@
 // In-memory memo of decrypted operator data (clients-and-crypto.md §4.4 "An operator decrypting", step 5):
 // user secrets keyed by secretId and events keyed by eventId, for the life of the vault. LOGOUT (and a new
 // login) forgets them (README.md D8), so nothing decrypted outlives the session in this frame.
+import { getCryptoProvider } from '../crypto-provider.ts';
 import type { NormalizedEvent } from './types.ts';
 
 /**
@@ -15,4 +16,6 @@ export const eventCache = new Map<string, NormalizedEvent>();
 export function clearDecryptionCache(): void {
   secretCache.clear();
   eventCache.clear();
+  // The provider's imported CryptoKeys (private keys included) go too (D8).
+  void getCryptoProvider().then((provider) => provider.forgetKeys?.(), () => undefined);
 }

@@ -15,7 +15,7 @@ export function loadVectors(): {
   eventPayload: { userSecretJwk: JsonWebKey; plaintextUtf8: string; cipher12ByteNonce: string };
 } {
   const here = dirname(fileURLToPath(import.meta.url));
-  return JSON.parse(readFileSync(resolve(here, '../../../../shared/spec/crypto-vectors.json'), 'utf8'));
+  return JSON.parse(readFileSync(resolve(here, '../../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json'), 'utf8'));
 }
 
 const PRIMARY_KEYS: Record<Exclude<TableName, 'keys'>, string> = { events: 'eventId', checkpoints: 'type', aggregates: 'timestamp' };
