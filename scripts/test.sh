@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 trap services_stop EXIT
 services_start
+# Every test server's output lands here; scripts/check-logs.py fails the run if it holds anything identifying.
+export OFFEN_TEST_LOG_DIR=$(mktemp -d /tmp/offen-test-logs-XXXXXX)
 # The build also builds the browser clients (web/, npm ci + esbuild) through src/Offen/Offen.csproj.
 dotnet build Offen.slnx -c Release -nologo -v q
 # Front-end units and types (web/): vitest and tsc on the same sources the bundles are built from.
@@ -22,4 +24,6 @@ DOTNET_BUNDLE_EXTRACT_BASE_DIR="$OUT/extract" "$OUT/offen" secret -quiet | grep 
 
 # Browser tests (issue 3+): Debian's Chromium driven by playwright-core, against the published binary.
 OFFEN_BIN="$OUT/offen" node --test --test-concurrency=1 tests/e2e/
+# Issue 6: no IP, user agent, referrer, cookie value, email or password in any server log of this run.
+/usr/bin/python3 scripts/check-logs.py "$OFFEN_TEST_LOG_DIR"
 rm -rf "$OUT"

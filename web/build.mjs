@@ -1,11 +1,12 @@
 // Builds the browser clients into web/dist, the tree that the offen binary embeds under static/
 // (server.md §1.5): <L>/script.js, <L>/vault/{index,vendor}-<10hex>.js with <L>/vault/rev-manifest.json,
-// and the lazily loaded, locale-independent vault/<name>-<10hex>.js bundles (loaded with SRI).
+// and the lazily loaded, locale-independent vault/<name>-<10hex>.js bundles (loaded with SRI); and the
+// auditorium SPA, <L>/auditorium/{index,vendor}-<10hex>.js with <L>/auditorium/rev-manifest.json.
 // MSBuild runs this when any input is newer than dist/.stamp (src/Offen/Offen.csproj).
 import { build } from 'esbuild';
 import { minify } from 'terser';
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ const dist = path.join(root, 'dist');
 export const LOCALES = ['en', 'de', 'fr', 'es', 'pt', 'vi'];
 /** The tracking script's budget (issue 3): at most 1 KB gzip. */
 export const SCRIPT_BUDGET = 1024;
+/** The auditorium's scripts (issue 4): at most 150 KB gzip, index.js plus the largest vendor.js. */
+export const AUDITORIUM_BUDGET = 150 * 1024;
 
 const hash10 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 10);
 const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
@@ -99,9 +102,49 @@ export async function buildAll() {
     };
     await emit(`${locale}/vault/rev-manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
   }
+  await buildAuditorium(sizes);
   await writeFile(path.join(root, 'dist-sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
   await emit('.stamp', new Date().toISOString() + '\n');
   return sizes;
+}
+
+/**
+ * The auditorium (server.md §1.6 index page): index.js is the app with Preact, the same bytes in every locale;
+ * vendor.js carries only the locale's strings (locales/<L>.ts: the banner strings for the CSS preview and the
+ * `auditorium` section) on self.__OFFEN_AUDITORIUM__, like the vault's vendor.js. JSX is compiled with Preact's
+ * automatic runtime (tsconfig.json jsx/jsxImportSource).
+ */
+async function buildAuditorium(sizes) {
+  const index = await bundle({ entryPoints: ['auditorium/index.tsx'] });
+  const indexGzip = gzipSync(index, { level: 9 }).length;
+  sizes['auditorium/index.js'] = { raw: index.length, gzip: indexGzip };
+  let largestVendor = 0;
+  for (const locale of LOCALES) {
+    const vendor = await bundle({
+      stdin: {
+        contents:
+          `import { strings, auditorium } from './locales/${locale}.ts';\n` +
+          `(self as any).__OFFEN_AUDITORIUM__ = { locale: strings.locale, banner: strings.banner, auditorium };`,
+        resolveDir: root,
+        loader: 'ts',
+        sourcefile: `auditorium-vendor-${locale}.ts`,
+      },
+    });
+    const vendorGzip = gzipSync(vendor, { level: 9 }).length;
+    largestVendor = Math.max(largestVendor, vendorGzip);
+    sizes[`${locale}/auditorium/vendor.js`] = { raw: vendor.length, gzip: vendorGzip };
+    const manifest = {
+      'index.js': await emitRevisioned(`${locale}/auditorium`, 'index', index),
+      'vendor.js': await emitRevisioned(`${locale}/auditorium`, 'vendor', vendor),
+    };
+    await emit(`${locale}/auditorium/rev-manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
+  }
+  // The stylesheet the index page links (server.md §1.6): Tachyons 4.12 (MIT) from npm, served as /tachyons.min.css.
+  const tachyons = await readFile(path.join(root, 'node_modules/tachyons/css/tachyons.min.css'));
+  await emit('tachyons.min.css', tachyons);
+  sizes['tachyons.min.css'] = { raw: tachyons.length, gzip: gzipSync(tachyons, { level: 9 }).length };
+  const total = indexGzip + largestVendor;
+  if (total > AUDITORIUM_BUDGET) throw new Error(`the auditorium is ${total} B gzip, over the ${AUDITORIUM_BUDGET} B budget`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
@@ -192,9 +193,27 @@ public sealed partial class OffenStore : IAsyncDisposable
                 _writerLock.Release();
             }
         }
-        await using var c = await _dataSource!.OpenConnectionAsync(ct);
-        var t = await c.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        return await InTransactionAsync(c, t, body, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var committing = new StrongBox<bool>();
+            DbConnection? c = null;
+            try
+            {
+                c = await _dataSource!.OpenConnectionAsync(ct);
+                var t = await c.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+                return await InTransactionAsync(c, t, body, ct, committing);
+            }
+            catch (Exception e) when (attempt == 0 && c is not null && !committing.Value && IsDeadPooledConnection(e))
+            {
+                // The server dropped the session before COMMIT was sent, so nothing of this transaction was written
+                // and running it again on a fresh connection is safe (see IsDeadPooledConnection).
+                ClearIdleConnections();
+            }
+            finally
+            {
+                if (c is not null) await c.DisposeAsync();
+            }
+        }
     }
 
     internal Task WriteAsync(Func<Session, Task> body, CancellationToken ct) =>
@@ -204,11 +223,14 @@ public sealed partial class OffenStore : IAsyncDisposable
             return true;
         }, ct);
 
-    private async Task<T> InTransactionAsync<T>(DbConnection conn, DbTransaction tx, Func<Session, Task<T>> body, CancellationToken ct)
+    private async Task<T> InTransactionAsync<T>(DbConnection conn, DbTransaction tx, Func<Session, Task<T>> body, CancellationToken ct,
+        StrongBox<bool>? committing = null)
     {
         try
         {
             var result = await body(new Session(conn, tx, _sql, _options, ct));
+            // From here on a failure is ambiguous (the commit may have happened): no retry.
+            if (committing is not null) committing.Value = true;
             await tx.CommitAsync(CancellationToken.None);
             return result;
         }
@@ -254,9 +276,45 @@ public sealed partial class OffenStore : IAsyncDisposable
             await conn.OpenAsync(ct);
             return await ReadOnAsync(conn, snapshot ? conn.BeginTransaction(deferred: true) : null, body, ct);
         }
-        await using var c = await _dataSource!.OpenConnectionAsync(ct);
-        var tx = snapshot ? await c.BeginTransactionAsync(_sql.SnapshotIsolation, ct) : null;
-        return await ReadOnAsync(c, tx, body, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            DbConnection? c = null;
+            try
+            {
+                c = await _dataSource!.OpenConnectionAsync(ct);
+                var tx = snapshot ? await c.BeginTransactionAsync(_sql.SnapshotIsolation, ct) : null;
+                return await ReadOnAsync(c, tx, body, ct);
+            }
+            catch (Exception e) when (attempt == 0 && c is not null && IsDeadPooledConnection(e))
+            {
+                ClearIdleConnections();
+            }
+            finally
+            {
+                if (c is not null) await c.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: a pooled connection whose server session is gone, because the database was restarted while the
+    /// connection sat idle in the pool. Npgsql hands such connections out unchecked and does not clear its pool when
+    /// one breaks (npgsql/npgsql#5073), so after a restart every idle connection would fail one request. Issue 6
+    /// item 2 wants everything to work again without restarting offen: the store drops the idle connections and runs
+    /// the operation once more. Only errors that mean "the session ended" count (an admin or crash shutdown, or the
+    /// socket closing); MySqlConnector already checks a pooled connection when it hands it out.
+    /// </summary>
+    private bool IsDeadPooledConnection(Exception e) =>
+        _sql.Kind == Dialect.Postgres && e switch
+        {
+            PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+            NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } => true,
+            _ => false,
+        };
+
+    private void ClearIdleConnections()
+    {
+        if (_dataSource is NpgsqlDataSource npgsql) npgsql.Clear();
     }
 
     private async Task<T> ReadOnAsync<T>(DbConnection conn, DbTransaction? tx, Func<Session, Task<T>> body, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -102,7 +103,13 @@ public sealed class TestHost : IAsyncDisposable
         Database = db; Store = store; App = app; BaseAddress = baseAddress; Settings = settings; Mailer = mailer;
     }
 
-    public static async Task<TestHost> StartAsync(Dialect dialect, Func<ServerSettings, ServerSettings>? configure = null)
+    /// <summary>What this host logged (access log and application log), kept when started with captureLogs.</summary>
+    public CapturedLog Log { get; private init; } = null!;
+
+    /// <param name="captureLogs">Keep the log lines in <see cref="Log"/> for assertions. With it, or when
+    /// OFFEN_TEST_LOG_DIR is set (then also written there, see tests/Shared/TestLogs.cs), the host logs at
+    /// Information like `offen serve` does by default; otherwise at Warning and the access log is dropped.</param>
+    public static async Task<TestHost> StartAsync(Dialect dialect, Func<ServerSettings, ServerSettings>? configure = null, bool captureLogs = false)
     {
         var db = await TestDatabase.CreateAsync(dialect);
         var store = OffenStore.Open(dialect, db.ConnectionString);
@@ -110,10 +117,16 @@ public sealed class TestHost : IAsyncDisposable
         var settings = new ServerSettings { Secret = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray(), Revision = "test-revision", RateLimiting = false };
         if (configure is not null) settings = configure(settings);
         var mailer = new RecordingMailer();
-        var app = OffenApp.Build(settings, store, mailer, new ListenOptions(IPAddress.Loopback, 0), LogLevel.Warning, runExpiryJob: false, Stream.Null);
+        var log = new CapturedLog(captureLogs, TestLogs.Open("api-host"));
+        var level = log.Active ? LogLevel.Information : LogLevel.Warning;
+        var app = OffenApp.Build(settings, store, mailer, new ListenOptions(IPAddress.Loopback, 0), level, runExpiryJob: false,
+            log.Active ? new LineSinkStream(log.Add) : Stream.Null);
+        // Added after Build, the provider sees exactly what the console provider of `offen serve` would print
+        // (same minimum level and the same "Microsoft" filter).
+        if (log.Active) app.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestHost(db, store, app, new Uri(address), settings, mailer);
+        return new TestHost(db, store, app, new Uri(address), settings, mailer) { Log = log };
     }
 
     public TestClient Client(string? host = null) => new(BaseAddress, host);
@@ -124,6 +137,81 @@ public sealed class TestHost : IAsyncDisposable
         await App.DisposeAsync();
         await Store.DisposeAsync();
         await Database.DisposeAsync();
+        Log.Dispose();
+    }
+}
+
+/// <summary>
+/// The log lines of one in-process host: the access log (server.md §9.2, one line per request) and the
+/// application log, formatted like the single-line console output of `offen serve`.
+/// </summary>
+public sealed class CapturedLog(bool keep, TestLogFile? file) : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+    public bool Active => keep || file is not null;
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public void Add(string line)
+    {
+        if (keep) _lines.Enqueue(line);
+        file?.WriteLine(line);
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public void Dispose() => file?.Dispose();
+
+    private sealed class Logger(CapturedLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var level = logLevel switch
+            {
+                LogLevel.Trace => "trce", LogLevel.Debug => "dbug", LogLevel.Information => "info",
+                LogLevel.Warning => "warn", LogLevel.Error => "fail", _ => "crit",
+            };
+            var line = $"{DateTimeOffset.Now:yyyy-MM-ddTHH:mm:ssK} {level}: {category}[{eventId.Id}] {formatter(state, exception)}";
+            log.Add(exception is null ? line : line + " " + exception.ToString().ReplaceLineEndings(" | "));
+        }
+    }
+}
+
+/// <summary>A write-only stream that hands every complete UTF-8 line to a callback (for the access log).</summary>
+public sealed class LineSinkStream(Action<string> sink) : Stream
+{
+    private readonly MemoryStream _pending = new();
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        lock (_pending)
+        {
+            foreach (var b in buffer.AsSpan(offset, count))
+            {
+                if (b != (byte)'\n') { _pending.WriteByte(b); continue; }
+                sink(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
+                _pending.SetLength(0);
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        lock (_pending)
+        {
+            if (_pending.Length > 0) sink(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
+            _pending.SetLength(0);
+        }
+        base.Dispose(disposing);
     }
 }
 

@@ -31,12 +31,11 @@ public class CliProcessTests
     private static async Task<Run> RunAsync(string workDir, IDictionary<string, string>? env, params string[] args)
     {
         using var p = Process.Start(Start(workDir, env, args))!;
+        var output = ProcessOutput.Drain(p, "cli-" + (args.Length > 0 ? args[0] : "none"));
         p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await p.WaitForExitAsync(timeout.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
+        return new Run(p.ExitCode, await output.Stdout, await output.Stderr);
     }
 
     private static string TempDir() => Directory.CreateTempSubdirectory("offen-cli-").FullName;
@@ -112,6 +111,7 @@ public class CliProcessTests
         Assert.Contains("removed=0", expire.Stderr);
 
         using var serve = Process.Start(Start(dir, env, "serve"))!;
+        _ = ProcessOutput.Drain(serve, "cli-serve");
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -175,17 +175,14 @@ account_users:
     {
         var dir = TempDir();
         using var demo = Process.Start(Start(dir, null, "demo", "-port", "0", "-users", "6"))!;
+        var output = ProcessOutput.Drain(demo, "cli-demo");
         try
         {
-            string? line;
-            var url = "";
+            var pattern = new Regex(@"http://localhost:(\d+)/intro/");
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            while ((line = await demo.StandardOutput.ReadLineAsync(cts.Token)) is not null)
-            {
-                var m = Regex.Match(line, @"http://localhost:(\d+)/intro/");
-                if (m.Success) { url = $"http://127.0.0.1:{m.Groups[1].Value}"; break; }
-            }
-            Assert.NotEmpty(url);
+            var line = await output.WaitForStdoutLineAsync(pattern.IsMatch, cts.Token);
+            Assert.NotNull(line);
+            var url = $"http://127.0.0.1:{pattern.Match(line).Groups[1].Value}";
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             var intro = await http.GetStringAsync("/intro");
             Assert.Contains("data-account-id=", intro);
@@ -243,6 +240,7 @@ account_users:
             ["NOTIFY_SOCKET"] = socketPath,
         };
         using var serve = Process.Start(Start(dir, env, "serve"))!;
+        _ = ProcessOutput.Drain(serve, "cli-serve-systemd");
         try
         {
             var buffer = new byte[256];

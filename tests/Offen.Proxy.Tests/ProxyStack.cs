@@ -54,12 +54,11 @@ public sealed class ProxyStack : IAsyncDisposable
         Process? nginx = null;
         try
         {
-            var nginxPsi = new ProcessStartInfo("nginx") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-            foreach (var a in new[] { "-p", dir + "/", "-c", "nginx.conf", "-e", "stderr", "-g", "daemon off;" }) nginxPsi.ArgumentList.Add(a);
-            nginx = Process.Start(nginxPsi)!;
+            nginx = StartNginx(dir);
             var stack = new ProxyStack(dir, offen, nginx, offenPort, tlsPort, httpPort, cert);
-            Capture(offen.StandardOutput, stack._offenStdout);
-            Capture(offen.StandardError, stack._offenStderr);
+            var offenLog = TestLogs.Open("proxy-offen"); // OFFEN_TEST_LOG_DIR: scripts/check-logs.py reads it
+            Capture(offen.StandardOutput, stack._offenStdout, offenLog);
+            Capture(offen.StandardError, stack._offenStderr, offenLog);
             Capture(nginx.StandardOutput, stack._nginxLog);
             Capture(nginx.StandardError, stack._nginxLog);
             try
@@ -84,10 +83,17 @@ public sealed class ProxyStack : IAsyncDisposable
     }
 
     /// <summary>deploy/nginx.conf inside a minimal main config, with loopback ports and the temp directory's paths.</summary>
-    public static string NginxConfig(string dir, int offenPort, int tlsPort, int httpPort)
+    public static string NginxConfig(string dir, int offenPort, int tlsPort, int httpPort) => NginxConfig(dir, [offenPort], tlsPort, httpPort);
+
+    /// <summary>
+    /// deploy/nginx.conf with one upstream server per port (nginx balances round-robin, per request) and
+    /// <paramref name="locationExtra"/> appended to the proxied location (e.g. a test-only response header).
+    /// </summary>
+    public static string NginxConfig(string dir, IReadOnlyList<int> offenPorts, int tlsPort, int httpPort, string locationExtra = "")
     {
         var site = File.ReadAllText(Path.Combine(RepoRoot(), "deploy", "nginx.conf"));
-        site = Rewrite(site, "server 127.0.0.1:3000;", $"server 127.0.0.1:{offenPort};");
+        site = Rewrite(site, "server 127.0.0.1:3000;", string.Join(" ", offenPorts.Select(p => $"server 127.0.0.1:{p};")));
+        if (locationExtra.Length > 0) site = Rewrite(site, "proxy_buffering off;", "proxy_buffering off;\n        " + locationExtra);
         site = Rewrite(site, "listen 80;", $"listen 127.0.0.1:{httpPort};");
         site = Rewrite(site, "listen [::]:80;", "");
         site = Rewrite(site, "listen 443 ssl http2;", $"listen 127.0.0.1:{tlsPort} ssl http2;");
@@ -118,13 +124,7 @@ public sealed class ProxyStack : IAsyncDisposable
 
     private static Process StartOffen(string dir, int port)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(typeof(Offen.Cli.Commands).Assembly.Location);
-        psi.ArgumentList.Add("serve");
-        // Isolate from the machine's configuration: no env file in the cascade, no OFFEN_* from the runner.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OFFEN_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
-        psi.Environment["HOME"] = dir;
-        psi.Environment["XDG_CONFIG_HOME"] = dir;
+        var psi = OffenProcess(dir, "serve");
         psi.Environment["OFFEN_SERVER_REVERSEPROXY"] = "true";
         psi.Environment["OFFEN_SERVER_PORT"] = port.ToString();
         psi.Environment["OFFEN_SERVER_HOST"] = "127.0.0.1";
@@ -134,9 +134,46 @@ public sealed class ProxyStack : IAsyncDisposable
         return Process.Start(psi)!;
     }
 
+    /// <summary>
+    /// `dotnet offen.dll &lt;args&gt;` in <paramref name="dir"/>, isolated from the machine's configuration: no env
+    /// file in the cascade (HOME and XDG_CONFIG_HOME point at the temp dir), no OFFEN_* from the runner.
+    /// </summary>
+    public static ProcessStartInfo OffenProcess(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(typeof(Offen.Cli.Commands).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OFFEN_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
+        psi.Environment["HOME"] = dir;
+        psi.Environment["XDG_CONFIG_HOME"] = dir;
+        return psi;
+    }
+
+    /// <summary>nginx in the foreground with <paramref name="dir"/> as its prefix (test-infra.md §5).</summary>
+    public static Process StartNginx(string dir)
+    {
+        var psi = new ProcessStartInfo("nginx") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        foreach (var a in new[] { "-p", dir + "/", "-c", "nginx.conf", "-e", "stderr", "-g", "daemon off;" }) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>TERM to the master named in its pid file (a fast stop), then the process handle as a fallback.</summary>
+    public static async Task StopNginxAsync(string dir, Process nginx)
+    {
+        var pidFile = Path.Combine(dir, "nginx.pid");
+        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var pid))
+            await RunToEndAsync("kill", "-TERM", pid.ToString());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await nginx.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { nginx.Kill(entireProcessTree: true); }
+    }
+
     /// <summary>A client that speaks HTTP/2 over TLS to nginx, resolves offen.example.test to 127.0.0.1 (so SNI
     /// and Host are the real name) and trusts only the test certificate.</summary>
-    public HttpClient Client()
+    public HttpClient Client() => TlsClient(PublicAddress, Certificate);
+
+    /// <summary>As <see cref="Client()"/>, for any nginx front with <paramref name="certificate"/> on <paramref name="address"/>.</summary>
+    public static HttpClient TlsClient(Uri address, X509Certificate2 certificate)
     {
         var handler = new SocketsHttpHandler
         {
@@ -150,23 +187,26 @@ public sealed class ProxyStack : IAsyncDisposable
                 await s.ConnectAsync(host, ctx.DnsEndPoint.Port, ct);
                 return new NetworkStream(s, ownsSocket: true);
             },
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustOnlyTestCertificate },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, _, errors) => TrustOnly(certificate, cert, errors),
+            },
         };
         return new HttpClient(handler)
         {
-            BaseAddress = PublicAddress,
+            BaseAddress = address,
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
     }
 
-    private bool TrustOnlyTestCertificate(object sender, X509Certificate? cert, X509Chain? chain, SslPolicyErrors errors)
+    private static bool TrustOnly(X509Certificate2 trusted, X509Certificate? cert, SslPolicyErrors errors)
     {
         if (cert is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(Certificate);
+        custom.ChainPolicy.CustomTrustStore.Add(trusted);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return custom.Build(new X509Certificate2(cert));
     }
@@ -194,15 +234,7 @@ public sealed class ProxyStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // nginx: TERM to the master named in its pid file (a fast stop), then the process handle as a fallback.
-        var pidFile = Path.Combine(_dir, "nginx.pid");
-        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var pid))
-            await RunToEndAsync("kill", "-TERM", pid.ToString());
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            try { await _nginx.WaitForExitAsync(timeout.Token); }
-            catch (OperationCanceledException) { _nginx.Kill(entireProcessTree: true); }
-        }
+        await StopNginxAsync(_dir, _nginx);
         if (!_offenStopped)
         {
             _offen.Kill(entireProcessTree: true);
@@ -233,14 +265,18 @@ public sealed class ProxyStack : IAsyncDisposable
         return await stdout + await stderr;
     }
 
-    private static void Capture(StreamReader reader, StringBuilder into) => _ = Task.Run(async () =>
+    /// <param name="log">Also copy every line there (see tests/Shared/TestLogs.cs); null: keep it in memory only.</param>
+    public static void Capture(StreamReader reader, StringBuilder into, TestLogFile? log = null) => _ = Task.Run(async () =>
     {
         string? line;
         while ((line = await reader.ReadLineAsync()) is not null)
+        {
             lock (into) into.AppendLine(line);
+            log?.WriteLine(line);
+        }
     });
 
-    private static async Task WaitAsync(HttpClient http, string what, Func<string?> exited)
+    public static async Task WaitAsync(HttpClient http, string what, Func<string?> exited)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -146,12 +146,11 @@ public class ServeTlsProcessTests
         var otherKey = @case == "key does not match" ? File.ReadAllText(env["OFFEN_SERVER_SSLKEY"]) : "";
 
         using var p = Process.Start(Start(dir, env, "serve"))!;
+        var drained = ProcessOutput.Drain(p, "tls-serve-bad-pair");
         p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await p.WaitForExitAsync(timeout.Token);
-        var (output, errors) = (await stdout, await stderr);
+        var (output, errors) = (await drained.Stdout, await drained.Stderr);
 
         Assert.NotEqual(0, p.ExitCode);
         var line = Assert.Single(errors.Trim().Split('\n'));
@@ -167,9 +166,9 @@ public class ServeTlsProcessTests
     private static async Task WithServerAsync(string dir, Dictionary<string, string> env, Func<Task> body)
     {
         using var serve = Process.Start(Start(dir, env, "serve"))!;
+        var output = ProcessOutput.Drain(serve, "tls-serve");
         serve.StandardInput.Close();
-        var stderr = serve.StandardError.ReadToEndAsync();
-        _ = serve.StandardOutput.ReadToEndAsync();
+        var stderr = output.Stderr;
         try
         {
             await body();

@@ -1,9 +1,9 @@
 // Real components for the browser tests: the offen binary serving HTTPS with a test certificate on
 // 127.0.0.1, host sites on other origins of the same site (www.example.test over HTTPS, and over plain HTTP),
 // and Debian's Chromium driven by playwright-core with every *.example.test name mapped to 127.0.0.1.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, createWriteStream, readdirSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -50,6 +50,19 @@ function offenCommand() {
   return { file: 'dotnet', args: [dll] };
 }
 
+/**
+ * OFFEN_TEST_LOG_DIR (see tests/Shared/TestLogs.cs): when set, every offen process started here writes its
+ * stdout and stderr to a file of its own in that directory, for scripts/check-logs.py, and logs at `info`,
+ * the level `offen serve` uses by default, so the check covers what production prints.
+ */
+const logDir = process.env.OFFEN_TEST_LOG_DIR || '';
+let logCount = 0;
+function logFile(name) {
+  if (!logDir) return null;
+  mkdirSync(logDir, { recursive: true });
+  return path.join(logDir, `e2e.${name}.${process.pid}-${++logCount}.log`);
+}
+
 /** A request straight to 127.0.0.1 with the Host of the Offen origin; TLS issuer not checked. */
 export function request(origin, method, pathname, { body, cookie } = {}) {
   const url = new URL(pathname, origin);
@@ -73,7 +86,11 @@ export function request(origin, method, pathname, { body, cookie } = {}) {
 }
 
 export class OffenServer {
-  static async start({ dir, certificate, email = 'operator@example.test', password = 'correct horse battery' }) {
+  /**
+   * `setup: false` starts a fresh, empty instance (the auditorium's /setup/ flow); `env` adds or overrides
+   * variables (e.g. the SMTP sink's port).
+   */
+  static async start({ dir, certificate, email = 'operator@example.test', password = 'correct horse battery', setup: runSetup = true, env: extraEnv = {} }) {
     const port = await freePort();
     const accountId = '7b8a5c8e-0f7e-4d0a-9c61-3f1f2d6c1e01';
     const env = {
@@ -86,16 +103,29 @@ export class OffenServer {
       OFFEN_DATABASE_CONNECTIONSTRING: path.join(dir, 'offen.db'),
       OFFEN_SECRET: 'AAECAwQFBgcICQoLDA0ODw==',
       OFFEN_SMTP_HOST: '127.0.0.1',
-      OFFEN_APP_LOGLEVEL: 'warn',
+      OFFEN_APP_LOGLEVEL: logDir ? 'info' : 'warn',
       DOTNET_BUNDLE_EXTRACT_BASE_DIR: path.join(dir, 'extract'),
+      ...extraEnv,
     };
     const cmd = offenCommand();
-    execFileSync(cmd.file, [...cmd.args, 'setup', '-email', email, '-name', 'e2e site', '-password', password,
-      '-forceid', accountId], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (runSetup) {
+      const setup = spawnSync(cmd.file, [...cmd.args, 'setup', '-email', email, '-name', 'e2e site', '-password', password,
+        '-forceid', accountId], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      const setupLog = logFile('setup');
+      if (setupLog) writeFileSync(setupLog, `${setup.stdout ?? ''}${setup.stderr ?? ''}`);
+      if (setup.status !== 0) throw new Error(`offen setup failed (${setup.status ?? setup.signal}): ${setup.stderr ?? setup.error}`);
+    }
     const child = spawn(cmd.file, [...cmd.args, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs = [];
     child.stdout.on('data', (d) => logs.push(d.toString()));
     child.stderr.on('data', (d) => logs.push(d.toString()));
+    const serveLog = logFile('serve');
+    if (serveLog) {
+      const out = createWriteStream(serveLog, { flags: 'a' });
+      child.stdout.pipe(out, { end: false });
+      child.stderr.pipe(out, { end: false });
+      child.once('close', () => out.end());
+    }
     const server = new OffenServer(child, `https://offen.example.test:${port}`, accountId, email, password, logs);
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -215,3 +245,59 @@ export function tempDir(prefix) {
 }
 
 export { writeFileSync };
+
+/**
+ * A real SMTP server: tests/tools/smtp_sink.py (aiosmtpd, run with Debian's python3 like the Mail tests) on a
+ * free loopback port. Each accepted message lands in `outdir` as <id>.eml and <id>.json; `messages()` reads the
+ * JSON records. The sink exits when its stdin closes, so a crashed run leaves nothing behind.
+ */
+export async function startSmtpSink(dir) {
+  const port = await freePort();
+  const outdir = path.join(dir, `smtp-${port}`);
+  mkdirSync(outdir, { recursive: true });
+  const child = spawn('/usr/bin/python3', [path.join(repo, 'tests/tools/smtp_sink.py'), '--port', String(port), '--outdir', outdir, '--exit-on-stdin-eof'],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = [];
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`smtp sink did not start: ${output.join('')}`)), 15_000);
+    child.stdout.on('data', (d) => {
+      output.push(d.toString());
+      if (output.join('').includes('listening')) { clearTimeout(timer); resolve(); }
+    });
+    child.stderr.on('data', (d) => output.push(d.toString()));
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`smtp sink exited with ${code}: ${output.join('')}`)); });
+  });
+  const messages = () => readdirSync(outdir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(path.join(outdir, f), 'utf8')));
+  return {
+    port,
+    outdir,
+    messages,
+    /** Waits for a message to `recipient` and returns it. */
+    async waitFor(recipient, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages().find((m) => (m.rcpt_tos || []).includes(recipient));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${recipient}; got ${JSON.stringify(messages().map((m) => m.rcpt_tos))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGTERM'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** axe-core (web/node_modules) run in the page; resolves to its violations (rule id, impact, nodes' targets). */
+export async function axeViolations(page, options = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: path.join(repo, 'web/node_modules/axe-core/axe.min.js') });
+  }
+  const results = await page.evaluate((opts) => window.axe.run(document, opts), options);
+  return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}

@@ -30,6 +30,14 @@ public static class Api
             await ErrorAsync(ctx, 413, $"router: request body exceeds {MaxBodyBytes} bytes");
             return null;
         }
+        catch (Exception e) when ((e is BadHttpRequestException or IOException) && !ctx.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel rejects the framing of the body while we read it (a bad chunk size, a truncated body): the
+            // client's fault, so a 4xx with the error shape, not the 500 of the recovery middleware (issue 6 item 3).
+            var status = e is BadHttpRequestException { StatusCode: >= 400 and < 500 } bad ? bad.StatusCode : 400;
+            await ErrorAsync(ctx, status, $"router: error reading {what} request payload");
+            return null;
+        }
         try
         {
             if (body.Length == 0) throw new JsonException("empty body");

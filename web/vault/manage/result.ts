@@ -1,5 +1,8 @@
-// Turns decrypted events into the QUERY result. The dashboard metrics (dashboard.md) plug in here in a later
-// issue; until then the result is the events of the requested range, sorted by event time.
+// Turns decrypted events into the QUERY result: the account, the events of the requested from..to (sorted by
+// event time), and every dashboard metric of dashboard.md §2 (computed by stats/, in the viewer's zone).
+import { computeStats } from './stats/stats.ts';
+import type { DashboardStats } from './stats/types.ts';
+import { defaultTimeZone } from './stats/zoned.ts';
 import type { NormalizedEvent, Query, QueryResult } from './types.ts';
 import { ulidTime } from './ulid.ts';
 
@@ -10,7 +13,20 @@ function toTime(value: Query['from']): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-export function computeResult(events: NormalizedEvent[], query: Query, account: object): QueryResult {
+/** Where the metrics get their zone and clock; tests pin both. */
+export interface ResultOptions {
+  /** IANA zone of the viewer; defaults to the runtime's (the vault runs in the viewer's browser). */
+  timeZone?: string;
+  /** "Now" in ms when the query has no `now` (§3.4); defaults to the clock. */
+  now?: number;
+}
+
+export function computeResult(
+  events: NormalizedEvent[],
+  query: Query,
+  account: object,
+  options: ResultOptions = {},
+): QueryResult & DashboardStats {
   const from = toTime(query.from);
   const to = toTime(query.to);
   const inRange =
@@ -23,7 +39,14 @@ export function computeResult(events: NormalizedEvent[], query: Query, account: 
         });
   // ULIDs sort lexicographically by time (§7.12).
   const sorted = [...inRange].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  const stats = computeStats(events, query, {
+    timeZone: options.timeZone ?? defaultTimeZone(),
+    // dashboard.md §3.4: the `now` parameter overrides "now" for every window.
+    now: toTime(query.now) ?? options.now ?? Date.now(),
+    retentionPeriod: (account as { retentionPeriod?: unknown }).retentionPeriod,
+  });
   return {
+    ...stats,
     account,
     events: sorted,
     range: {

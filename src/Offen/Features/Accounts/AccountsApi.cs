@@ -17,7 +17,7 @@ public static class AccountsApi
     {
         authed.MapGet("/accounts/{accountID}", GetAccount);
         authed.MapDelete("/accounts/{accountID}", RetireAccount);
-        authed.MapPost("/accounts", CreateAccount);
+        authed.MapPost("/accounts", CreateAccount).AddEndpointFilter<Argon2BusyFilter>();
         authed.MapPut("/accounts/{accountID}/account-styles", PutStyles);
     }
 

@@ -15,13 +15,13 @@ public static class LoginApi
 {
     public static void MapLoginApi(this RouteGroupBuilder api, RouteGroupBuilder authed)
     {
-        api.MapPost("/login", PostLogin);
+        api.MapPost("/login", PostLogin).AddEndpointFilter<Argon2BusyFilter>();
         authed.MapGet("/login", GetLogin);
         api.MapPost("/logout", Logout);
-        authed.MapPost("/change-password", ChangePassword);
-        authed.MapPost("/change-email", ChangeEmail);
-        api.MapPost("/forgot-password", ForgotPassword);
-        api.MapPost("/reset-password", ResetPassword);
+        authed.MapPost("/change-password", ChangePassword).AddEndpointFilter<Argon2BusyFilter>();
+        authed.MapPost("/change-email", ChangeEmail).AddEndpointFilter<Argon2BusyFilter>();
+        api.MapPost("/forgot-password", ForgotPassword).AddEndpointFilter<Argon2BusyFilter>();
+        api.MapPost("/reset-password", ResetPassword).AddEndpointFilter<Argon2BusyFilter>();
     }
 
     private static async Task PostLogin(HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter, TokenSigner signer, TimeProvider time)

@@ -13,7 +13,7 @@ public static class SetupApi
     public static void MapSetupApi(this RouteGroupBuilder api)
     {
         api.MapGet("/setup", GetSetup);
-        api.MapPost("/setup", PostSetup);
+        api.MapPost("/setup", PostSetup).AddEndpointFilter<Argon2BusyFilter>();
     }
 
     private static async Task GetSetup(HttpContext ctx, OffenStore store)

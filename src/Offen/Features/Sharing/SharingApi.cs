@@ -16,11 +16,11 @@ public static class SharingApi
     {
         authed.MapPost("/share-account/{accountID}", (HttpContext ctx, string accountID, AccountUserService users, DelayingRateLimiter limiter,
             TokenSigner signer, TimeProvider time, IMailer mailer, ServerSettings settings, ILoggerFactory logs) =>
-            Share(ctx, accountID, users, limiter, signer, time, mailer, settings, logs));
+            Share(ctx, accountID, users, limiter, signer, time, mailer, settings, logs)).AddEndpointFilter<Argon2BusyFilter>();
         authed.MapPost("/share-account", (HttpContext ctx, AccountUserService users, DelayingRateLimiter limiter,
             TokenSigner signer, TimeProvider time, IMailer mailer, ServerSettings settings, ILoggerFactory logs) =>
-            Share(ctx, null, users, limiter, signer, time, mailer, settings, logs));
-        api.MapPost("/join", Join);
+            Share(ctx, null, users, limiter, signer, time, mailer, settings, logs)).AddEndpointFilter<Argon2BusyFilter>();
+        api.MapPost("/join", Join).AddEndpointFilter<Argon2BusyFilter>();
     }
 
     private static async Task Share(HttpContext ctx, string? accountId, AccountUserService users, DelayingRateLimiter limiter,

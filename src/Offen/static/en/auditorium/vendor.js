@@ -1,1 +1,0 @@
-/* placeholder: built by the front-end issue */

@@ -1,0 +1,190 @@
+// The auditorium's side of the vault protocol (clients-and-crypto.md §1.2, §1.4): one hidden vault iframe for
+// the whole app (`/vault`, plus `?locale=` when the page has it, no accountId), and a typed promise API over
+// MessageChannel. Same envelope as script.js (web/script/main.ts), written for clarity instead of bytes.
+// STYLES replies are ignored: the vault only sends them for the consent banner, which the auditorium never asks
+// for (§1.2).
+import type { ConsentStatus, LoginResult, Reply, Request } from '../shared/protocol.ts';
+import type { QueryPayload } from '../vault/manage/types.ts';
+
+/** An ERROR reply (§1.3) or a reply the protocol does not allow: the auditorium treats both as unrecoverable. */
+export class VaultError extends Error {
+  /** The vault-side stack of an ERROR reply, shown in the error box (dashboard.md §1 layout). */
+  readonly originalStack: string | undefined;
+
+  constructor(message: string, originalStack?: string) {
+    super(message);
+    this.name = 'VaultError';
+    this.originalStack = originalStack;
+  }
+}
+
+/** Sends one request and resolves with the first reply that is not STYLES. */
+export type Post = (message: Request) => Promise<Reply>;
+
+/** The vault URL for the auditorium: same origin, no accountId (§1.1). */
+export function vaultUrl(origin: string, locale: string | null): string {
+  const url = new URL('/vault', origin);
+  if (locale) url.searchParams.set('locale', locale);
+  return url.href;
+}
+
+/**
+ * Posts over a fresh MessageChannel to `target` (the vault's window) and settles on the first non-STYLES reply:
+ * ERROR rejects with a VaultError, anything else resolves (null as `{type:'', payload:null}`, which no typed call
+ * accepts).
+ */
+export function postThroughChannel(target: Pick<Window, 'postMessage'>, targetOrigin: string, message: Request): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event: MessageEvent) => {
+      const data = event.data as Reply | null;
+      if (data && data.type === 'STYLES') return;
+      channel.port1.close();
+      if (data && data.type === 'ERROR') {
+        const payload = (data.payload ?? {}) as { error?: unknown; stack?: unknown };
+        reject(new VaultError(String(payload.error ?? 'The vault reported an error.'), typeof payload.stack === 'string' ? payload.stack : undefined));
+        return;
+      }
+      resolve(data ?? { type: '', payload: null });
+    };
+    // Never "*": only the vault's origin may receive the message and the port (§1.2 step 2).
+    target.postMessage(message, targetOrigin, [channel.port2]);
+  });
+}
+
+/** Creates the hidden vault iframe and resolves to its post function once it has loaded. */
+export function createVaultFrame(url: string, doc: Document = document): Promise<Post> {
+  return new Promise((resolve, reject) => {
+    const frame = doc.createElement('iframe');
+    frame.src = url;
+    frame.hidden = true;
+    frame.title = 'Offen Vault';
+    // Not reachable by keyboard or assistive technology: it never shows anything for the auditorium.
+    frame.tabIndex = -1;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.id = 'offen-vault-' + Math.random().toString(36).slice(2);
+    const host = '#' + frame.id;
+    const origin = new URL(url).origin;
+    frame.addEventListener('load', () => {
+      const target = frame.contentWindow;
+      if (!target) {
+        reject(new VaultError('The vault frame has no window.'));
+        return;
+      }
+      resolve((message) => postThroughChannel(target, origin, { ...message, host: message.host ?? host }));
+    });
+    frame.addEventListener('error', () => reject(new VaultError(`Could not load the vault from ${url}.`)));
+    doc.body.appendChild(frame);
+  });
+}
+
+/** A *_SUCCESS or *_FAILURE outcome of the generic rule (§1.4 notes). */
+export type Outcome<T = null> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface ConsentState {
+  status: ConsentStatus | null;
+  allowsCookies: boolean;
+}
+
+export interface ShareAccountPayload {
+  invitee: string;
+  emailAddress: string;
+  password: string;
+  urlTemplate: string;
+  /** Absent: every account of the inviter (§5.6, D2). */
+  accountId?: string;
+  grantAdminPrivileges: boolean;
+}
+
+export interface QuerySuccess<R = unknown> {
+  query: unknown;
+  result: R;
+}
+
+/** The typed API over every same-origin message of §1.4 (EVENT and ACQUIRE_CONSENT belong to script.js). */
+export interface VaultClient {
+  consentStatus(): Promise<ConsentState>;
+  expressConsent(status: ConsentStatus): Promise<ConsentState>;
+  query<R = unknown>(payload: QueryPayload): Promise<QuerySuccess<R>>;
+  purge<R = unknown>(): Promise<QuerySuccess<R>>;
+  login(credentials: Credentials | null): Promise<Outcome<LoginResult>>;
+  logout(): Promise<Outcome>;
+  changePassword(payload: { currentPassword: string; changedPassword: string }): Promise<Outcome>;
+  changeEmail(payload: { emailAddress: string; emailCurrent: string; password: string }): Promise<Outcome>;
+  forgotPassword(payload: { emailAddress: string; urlTemplate: string }): Promise<Outcome>;
+  resetPassword(payload: { emailAddress: string; password: string; token: string }): Promise<Outcome>;
+  shareAccount(payload: ShareAccountPayload): Promise<Outcome>;
+  join(payload: { emailAddress: string; password: string; token: string }): Promise<Outcome>;
+  createAccount(payload: { accountName: string; emailAddress: string; password: string }): Promise<Outcome>;
+  retireAccount(payload: { accountId: string }): Promise<Outcome>;
+  updateAccountStyles(payload: { accountId: string; accountStyles: string; dryRun?: boolean }): Promise<Outcome>;
+  /** EMPTY: the instance may be set up (§5.6 GET /api/setup 204); HASDATA otherwise. */
+  setupStatus(): Promise<'EMPTY' | 'HASDATA'>;
+  setup(payload: { accountName: string; emailAddress: string; password: string }): Promise<Outcome>;
+  onboardingStatus(): Promise<boolean>;
+  completeOnboarding(): Promise<void>;
+}
+
+function unexpected(type: string, reply: Reply): VaultError {
+  return new VaultError(`Unexpected reply "${reply.type}" to ${type}.`);
+}
+
+/** Builds the typed client on any post function (the iframe in the app, a fake in unit tests). */
+export function createVaultClient(post: Post | Promise<Post>): VaultClient {
+  const send = async (type: string, payload: unknown): Promise<Reply> => (await post)({ type, payload });
+
+  /** The generic rule: T_SUCCESS resolves ok, T_FAILURE resolves with its message, anything else throws. */
+  async function call<T = null>(type: string, payload: unknown): Promise<Outcome<T>> {
+    const reply = await send(type, payload);
+    if (reply.type === `${type}_SUCCESS`) return { ok: true, value: reply.payload as T };
+    if (reply.type === `${type}_FAILURE`) {
+      const message = (reply.payload as { message?: unknown } | null)?.message;
+      return { ok: false, message: typeof message === 'string' ? message : '' };
+    }
+    throw unexpected(type, reply);
+  }
+
+  async function expect<T>(type: string, payload: unknown, replyType: string): Promise<T> {
+    const reply = await send(type, payload);
+    if (reply.type !== replyType) throw unexpected(type, reply);
+    return reply.payload as T;
+  }
+
+  return {
+    consentStatus: () => expect('CONSENT_STATUS', null, 'CONSENT_STATUS_SUCCESS'),
+    expressConsent: (status) => expect('EXPRESS_CONSENT', { status }, 'EXPRESS_CONSENT_SUCCESS'),
+    query: (payload) => expect('QUERY', payload, 'QUERY_SUCCESS'),
+    // §1.4: PURGE answers with the same shape as QUERY.
+    purge: () => expect('PURGE', null, 'QUERY_SUCCESS'),
+    login: (credentials) => call<LoginResult>('LOGIN', { credentials }),
+    logout: () => call('LOGOUT', null),
+    changePassword: (payload) => call('CHANGE_CREDENTIALS', payload),
+    changeEmail: (payload) => call('CHANGE_CREDENTIALS', payload),
+    forgotPassword: (payload) => call('FORGOT_PASSWORD', payload),
+    resetPassword: (payload) => call('RESET_PASSWORD', payload),
+    shareAccount: (payload) => call('SHARE_ACCOUNT', payload),
+    join: (payload) => call('JOIN', payload),
+    createAccount: (payload) => call('CREATE_ACCOUNT', payload),
+    retireAccount: (payload) => call('RETIRE_ACCOUNT', payload),
+    updateAccountStyles: (payload) => call('UPDATE_ACCOUNT_STYLES', payload),
+    async setupStatus() {
+      const reply = await send('SETUP_STATUS', null);
+      if (reply.type === 'SETUP_STATUS_EMPTY') return 'EMPTY';
+      if (reply.type === 'SETUP_STATUS_HASDATA') return 'HASDATA';
+      throw unexpected('SETUP_STATUS', reply);
+    },
+    setup: (payload) => call('SETUP', payload),
+    async onboardingStatus() {
+      const payload = await expect<{ status?: unknown } | null>('ONBOARDING_STATUS', null, 'ONBOARDING_STATUS');
+      return payload?.status === true;
+    },
+    async completeOnboarding() {
+      await expect('COMPLETE_ONBOARDING', null, 'COMPLETE_ONBOARDING_SUCCESS');
+    },
+  };
+}
