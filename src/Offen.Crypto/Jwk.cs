@@ -78,7 +78,17 @@ public static class Jwk
         // A single leftover character cannot encode a byte.
         if (trimmed.Length % 4 == 1) return false;
         var buffer = new byte[Base64Url.GetMaxDecodedLength(trimmed.Length)];
-        if (!Base64Url.TryDecodeFromChars(trimmed, buffer, out var written)) return false;
+        int written;
+        try
+        {
+            // TryDecodeFromChars throws, rather than returning false, on input such as "zq0013d2d357b65"
+            // (a last character with non-zero unused bits): a forged token must be refused, not become a 500.
+            if (!Base64Url.TryDecodeFromChars(trimmed, buffer, out written)) return false;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
         bytes = written == buffer.Length ? buffer : buffer[..written];
         return true;
     }

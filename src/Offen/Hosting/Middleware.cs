@@ -41,11 +41,15 @@ public sealed partial class AccessLog : IAsyncDisposable
         finally
         {
             var status = ctx.Response.StatusCode is >= 200 and < 400 ? 200 : ctx.Response.StatusCode;
-            var path = TokenPath().Replace(ctx.Request.Path.Value ?? "/", "/$1/-");
+            // server.md §9.2 logs the RequestURI as sent (still percent-encoded): a decoded path could carry CR/LF
+            // or spaces from %0D%0A/%20 and forge or break log lines.
+            var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+                ? raw : $"{ctx.Request.Path}{ctx.Request.QueryString}";
+            var path = TokenPath().Replace(target, "/$1/-");
             var now = _time.GetLocalNow();
             var offset = now.Offset;
             var zone = $"{(offset < TimeSpan.Zero ? '-' : '+')}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}";
-            _lines.Writer.TryWrite($"- - - [{now.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)} {zone}] \"{ctx.Request.Method} {path}{ctx.Request.QueryString} {ctx.Request.Protocol}\" {status} -");
+            _lines.Writer.TryWrite($"- - - [{now.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)} {zone}] \"{ctx.Request.Method} {path} {ctx.Request.Protocol}\" {status} -");
         }
     }
 

@@ -279,7 +279,8 @@ internal static class Argon2Queue
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount / 4);
     private static readonly BlockingCollection<Action> Jobs = Start();
     private static int _pending;
-    private static long _averageTicks = TimeSpan.FromMilliseconds(500).Ticks;
+    // A derivation costs tens of milliseconds on an idle host and much more under load; the estimate follows.
+    private static long _averageTicks = TimeSpan.FromMilliseconds(100).Ticks;
 
     private static BlockingCollection<Action> Start()
     {
@@ -317,7 +318,7 @@ internal static class Argon2Queue
                 // A moving average of the cost, for the wait estimate above.
                 var took = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks;
                 var average = Volatile.Read(ref _averageTicks);
-                Volatile.Write(ref _averageTicks, average + (took - average) / 8);
+                Volatile.Write(ref _averageTicks, average + (took - average) / 4);
             }
             catch (Exception e)
             {
