@@ -26,14 +26,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -z "${NO_BUILD:-}" ]; then
-  dotnet build src/Offen -c Release -nologo -v q >/dev/null
-  dotnet build bench/LoadGen -c Release -nologo -v q >/dev/null
-fi
-BIN=$PWD/src/Offen/bin/Release/net10.0/offen
-LOADGEN=$PWD/bench/LoadGen/bin/Release/net10.0/LoadGen
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-health() { for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.1; done; echo "scale: :$1 not healthy" >&2; return 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build
 
 # private PostgreSQL; max_connections above two nodes' pools under this load
 PGPORT=$(free_port)

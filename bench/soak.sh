@@ -22,17 +22,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -z "${NO_BUILD:-}" ]; then
-  dotnet build src/Offen -c Release -nologo -v q >/dev/null
-  dotnet build bench/LoadGen -c Release -nologo -v q >/dev/null
-fi
-BIN=$PWD/src/Offen/bin/Release/net10.0/offen
-LOADGEN=$PWD/bench/LoadGen/bin/Release/net10.0/LoadGen
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_build
 
 # A clean configuration: no OFFEN_* from the caller, no env file from the machine (HOME and XDG_CONFIG_HOME point
 # at the temp dir, which is also the working directory, server.md §4.1).
 for v in $(compgen -e | grep '^OFFEN_' || true); do unset "$v"; done
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 ACCOUNT=$(cat /proc/sys/kernel/random/uuid)
 EMAIL=soak@example.test
 PASSWORD=$(head -c 12 /dev/urandom | base64)

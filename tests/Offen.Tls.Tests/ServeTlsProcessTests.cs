@@ -52,6 +52,22 @@ public class ServeTlsProcessTests
         return await http.SendAsync(req);
     }
 
+    /// <summary>A raw TLS handshake offering one ALPN protocol (SslProtocols.None: the system's choice).</summary>
+    private static async Task<(SslProtocols Protocol, SslApplicationProtocol Alpn)> HandshakeAsync(int port, string thumbprint, SslProtocols protocols, SslApplicationProtocol alpn)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            EnabledSslProtocols = protocols,
+            ApplicationProtocols = [alpn],
+            RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == thumbprint,
+        });
+        return (ssl.SslProtocol, ssl.NegotiatedApplicationProtocol);
+    }
+
     [Fact]
     public async Task Serve_WithPemPair_ServesHttp2AndHttp11OverTls12Plus_AndNotPlainHttp()
     {
@@ -71,34 +87,13 @@ public class ServeTlsProcessTests
             Assert.Equal(HttpVersion.Version11, h1.Version);
 
             // ALPN offers h2 and http/1.1; the handshake is TLS 1.2 or newer.
-            using (var tcp = new TcpClient())
-            {
-                await tcp.ConnectAsync(IPAddress.Loopback, port);
-                await using var ssl = new SslStream(tcp.GetStream());
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = "localhost",
-                    ApplicationProtocols = [SslApplicationProtocol.Http11],
-                    RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == pair.Thumbprint,
-                });
-                Assert.Equal(SslApplicationProtocol.Http11, ssl.NegotiatedApplicationProtocol);
-                Assert.True(ssl.SslProtocol is SslProtocols.Tls12 or SslProtocols.Tls13, ssl.SslProtocol.ToString());
-            }
+            var (protocol, alpn) = await HandshakeAsync(port, pair.Thumbprint, SslProtocols.None, SslApplicationProtocol.Http11);
+            Assert.Equal(SslApplicationProtocol.Http11, alpn);
+            Assert.True(protocol is SslProtocols.Tls12 or SslProtocols.Tls13, protocol.ToString());
             // TLS 1.2 exactly still works (Go's minimum).
-            using (var tcp = new TcpClient())
-            {
-                await tcp.ConnectAsync(IPAddress.Loopback, port);
-                await using var ssl = new SslStream(tcp.GetStream());
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = "localhost",
-                    EnabledSslProtocols = SslProtocols.Tls12,
-                    ApplicationProtocols = [SslApplicationProtocol.Http2],
-                    RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == pair.Thumbprint,
-                });
-                Assert.Equal(SslProtocols.Tls12, ssl.SslProtocol);
-                Assert.Equal(SslApplicationProtocol.Http2, ssl.NegotiatedApplicationProtocol);
-            }
+            (protocol, alpn) = await HandshakeAsync(port, pair.Thumbprint, SslProtocols.Tls12, SslApplicationProtocol.Http2);
+            Assert.Equal(SslProtocols.Tls12, protocol);
+            Assert.Equal(SslApplicationProtocol.Http2, alpn);
 
             // Plain HTTP on the same port is not served.
             using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

@@ -1,34 +1,13 @@
 // Both CryptoProviders against every browser-side vector of crypto-vectors.json (clients-and-crypto.md §6)
 // and against each other. The vectors are the repository copy of ../shared/spec/crypto-vectors.json (the one
 // Offen.Crypto.Tests reads too).
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { userlandProvider } from '../vault/userland.ts';
 import type { CryptoProvider } from './crypto.ts';
 import { decodeBase64, encodeBase64Url, formatEnvelope, parseEnvelope } from './envelope.ts';
+import { vectorKeyPair, vectors } from './test-vectors.ts';
 import { webCryptoProvider } from './webcrypto.ts';
 
-interface Vectors {
-  kekWrap: {
-    wrappingKeyBase64: string;
-    kekRawBase64: string;
-    nonceBase64: string;
-    passwordEncryptedKeyEncryptionKey: string;
-    kekAsJwkSentAtLogin: JsonWebKey;
-  };
-  eventPayload: {
-    userSecretJwk: JsonWebKey;
-    plaintextUtf8: string;
-    cipher12ByteNonce: string;
-    cipher16ByteNonce_forgeStyle: string;
-  };
-  encryptedUserSecret: { plaintext: string; encryptedSecret: string };
-  encryptedPrivateKey: { kekRawBase64: string; nonceBase64: string; value: string };
-}
-
-const vectors = JSON.parse(
-  readFileSync(new URL('../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json', import.meta.url), 'utf8'),
-) as Vectors;
 
 const providers: Array<[string, CryptoProvider]> = [
   ['webcrypto', webCryptoProvider],
@@ -55,10 +34,7 @@ let privateJwk: JsonWebKey;
 let publicJwk: JsonWebKey;
 
 beforeAll(async () => {
-  privateJwk = JSON.parse(
-    await webCryptoProvider.decryptSymmetric(vectors.kekWrap.kekAsJwkSentAtLogin, vectors.encryptedPrivateKey.value),
-  ) as JsonWebKey;
-  publicJwk = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e };
+  ({ privateJwk, publicJwk } = await vectorKeyPair());
 });
 
 describe('vectors file', () => {

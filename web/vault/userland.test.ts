@@ -1,9 +1,9 @@
 // The userland fallback on its own (clients-and-crypto.md §4.6, D7) and the provider choice of
 // crypto-provider.ts. Shared behaviour of both providers is in shared/crypto.test.ts.
 import { gcm } from '@noble/ciphers/aes.js';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeBase64, decodeBase64Url, parseEnvelope } from '../shared/envelope.ts';
+import { vectorKeyPair, vectors } from '../shared/test-vectors.ts';
 import { webCryptoProvider } from '../shared/webcrypto.ts';
 import { getCryptoProvider, resetCryptoProviderForTests } from './crypto-provider.ts';
 import { loadLazy } from './lazy.ts';
@@ -11,16 +11,6 @@ import { userlandProvider } from './userland.ts';
 
 vi.mock('./lazy.ts', () => ({ loadLazy: vi.fn() }));
 
-interface Vectors {
-  kekWrap: { kekAsJwkSentAtLogin: JsonWebKey };
-  eventPayload: { userSecretJwk: JsonWebKey; plaintextUtf8: string; cipher12ByteNonce: string; cipher16ByteNonce_forgeStyle: string };
-  encryptedUserSecret: { plaintext: string; encryptedSecret: string };
-  encryptedPrivateKey: { value: string };
-}
-
-const vectors = JSON.parse(
-  readFileSync(new URL('../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json', import.meta.url), 'utf8'),
-) as Vectors;
 const { eventPayload, encryptedUserSecret } = vectors;
 
 const realCrypto = globalThis.crypto;
@@ -28,10 +18,7 @@ let privateJwk: JsonWebKey;
 let publicJwk: JsonWebKey;
 
 beforeAll(async () => {
-  privateJwk = JSON.parse(
-    await webCryptoProvider.decryptSymmetric(vectors.kekWrap.kekAsJwkSentAtLogin, vectors.encryptedPrivateKey.value),
-  ) as JsonWebKey;
-  publicJwk = { kty: 'RSA', n: privateJwk.n, e: privateJwk.e };
+  ({ privateJwk, publicJwk } = await vectorKeyPair());
 });
 
 /** An insecure context (§4.6): crypto.getRandomValues exists, crypto.subtle does not. Counts subtle reads. */

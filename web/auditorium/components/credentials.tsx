@@ -6,7 +6,8 @@ import { useApp } from '../context.ts';
 import { useBusy } from '../hooks.ts';
 import { format } from '../locale.ts';
 import { useFocusOnReturn } from './accounts.tsx';
-import { BUTTON, ConfirmCredentials, Form, NewPasswordFields, TextField, newPasswordError, type NewPasswordError } from './fields.tsx';
+import type { Outcome } from '../vault-client.ts';
+import { BUTTON, ConfirmCredentials, Form, NewPasswordFields, TextField, useNewPassword } from './fields.tsx';
 
 /** Ends the client session and goes to /login/ with `message`. A failed LOGOUT is fine: the cookie may be gone already. */
 function useRelogin() {
@@ -18,34 +19,50 @@ function useRelogin() {
   };
 }
 
-/** §1.4 / §4.3: a name, then the creator's credentials; the new account's key needs a fresh login. */
-export function CreateAccount() {
+/**
+ * Step 1 asks for one value, step 2 for the user's email and password (§1.4); a failure goes back to step 1
+ * with a flash, a success ends the session (the change needs a fresh login).
+ */
+function TwoStepChange(props: {
+  testid: string;
+  inputTestid: string;
+  label: string;
+  type?: 'text' | 'email';
+  autoComplete: string;
+  submit: string;
+  emailLabel?: string;
+  failure: string;
+  send: (value: string, email: string, password: string) => Promise<Outcome>;
+  success: (value: string) => string;
+}) {
   const app = useApp();
-  const s = app.s.createAccount;
   const [step, setStep] = useState<1 | 2>(1);
-  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, run] = useBusy();
   const first = useRef<HTMLInputElement>(null);
   const relogin = useRelogin();
   useFocusOnReturn(step === 1, first);
+  const back = () => {
+    setPassword('');
+    setStep(1);
+  };
   const confirm = () =>
     run(async () => {
-      const outcome = await app.vault.createAccount({ accountName: name, emailAddress: email, password });
+      const outcome = await props.send(value, email, password);
       if (!outcome.ok) {
-        app.flash.add(s.failure);
-        setPassword('');
-        setStep(1);
+        app.flash.add(props.failure);
+        back();
         return;
       }
-      await relogin(format(s.success, { account: name }));
+      await relogin(props.success(value));
     });
   return step === 1 ? (
-    <Form busy={busy} onSubmit={() => setStep(2)} testid="console/create-account/form">
-      <TextField label={s.name} value={name} onValue={setName} autoComplete="off" inputRef={first} testid="console/create-account/name-input" />
+    <Form busy={busy} onSubmit={() => setStep(2)} testid={`${props.testid}/form`}>
+      <TextField label={props.label} type={props.type} autoComplete={props.autoComplete} value={value} onValue={setValue} inputRef={first} testid={props.inputTestid} />
       <button type="submit" class={BUTTON}>
-        {s.submit}
+        {props.submit}
       </button>
     </Form>
   ) : (
@@ -56,10 +73,26 @@ export function CreateAccount() {
       onEmail={setEmail}
       onPassword={setPassword}
       onConfirm={confirm}
-      onCancel={() => {
-        setPassword('');
-        setStep(1);
-      }}
+      onCancel={back}
+      emailLabel={props.emailLabel}
+    />
+  );
+}
+
+/** §1.4 / §4.3: a name, then the creator's credentials; the new account's key needs a fresh login. */
+export function CreateAccount() {
+  const app = useApp();
+  const s = app.s.createAccount;
+  return (
+    <TwoStepChange
+      testid="console/create-account"
+      inputTestid="console/create-account/name-input"
+      label={s.name}
+      autoComplete="off"
+      submit={s.submit}
+      failure={s.failure}
+      send={(accountName, emailAddress, password) => app.vault.createAccount({ accountName, emailAddress, password })}
+      success={(account) => format(s.success, { account })}
     />
   );
 }
@@ -68,45 +101,18 @@ export function CreateAccount() {
 export function ChangeEmail() {
   const app = useApp();
   const s = app.s.changeEmail;
-  const [step, setStep] = useState<1 | 2>(1);
-  const [newEmail, setNewEmail] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, run] = useBusy();
-  const first = useRef<HTMLInputElement>(null);
-  const relogin = useRelogin();
-  useFocusOnReturn(step === 1, first);
-  const confirm = () =>
-    run(async () => {
-      const outcome = await app.vault.changeEmail({ emailAddress: newEmail, emailCurrent: email, password });
-      if (!outcome.ok) {
-        app.flash.add(s.failure);
-        setPassword('');
-        setStep(1);
-        return;
-      }
-      await relogin(s.success);
-    });
-  return step === 1 ? (
-    <Form busy={busy} onSubmit={() => setStep(2)} testid="console/change-email/form">
-      <TextField label={s.newEmail} type="email" autoComplete="email" value={newEmail} onValue={setNewEmail} inputRef={first} testid="console/change-email/new-email-input" />
-      <button type="submit" class={BUTTON}>
-        {s.submit}
-      </button>
-    </Form>
-  ) : (
-    <ConfirmCredentials
-      busy={busy}
-      email={email}
-      password={password}
-      onEmail={setEmail}
-      onPassword={setPassword}
-      onConfirm={confirm}
-      onCancel={() => {
-        setPassword('');
-        setStep(1);
-      }}
+  return (
+    <TwoStepChange
+      testid="console/change-email"
+      inputTestid="console/change-email/new-email-input"
+      label={s.newEmail}
+      type="email"
+      autoComplete="email"
+      submit={s.submit}
       emailLabel={s.currentEmail}
+      failure={s.failure}
+      send={(emailAddress, emailCurrent, password) => app.vault.changeEmail({ emailAddress, emailCurrent, password })}
+      success={() => s.success}
     />
   );
 }
@@ -116,23 +122,13 @@ export function ChangePassword() {
   const app = useApp();
   const s = app.s;
   const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<NewPasswordError>(null);
+  const password = useNewPassword('console/reset-password/new-password-input', 'console/reset-password/new-password-repeat');
   const [busy, run] = useBusy();
-  const passwordInput = useRef<HTMLInputElement>(null);
-  const repeatInput = useRef<HTMLInputElement>(null);
   const relogin = useRelogin();
   const submit = () => {
-    const problem = newPasswordError(password, repeat);
-    setError(problem);
-    if (problem) {
-      if (problem === 'mismatch') app.flash.add(s.forms.passwordsMismatch);
-      (problem === 'mismatch' ? repeatInput : passwordInput).current?.focus();
-      return;
-    }
+    if (!password.check()) return;
     run(async () => {
-      const outcome = await app.vault.changePassword({ currentPassword: current, changedPassword: password });
+      const outcome = await app.vault.changePassword({ currentPassword: current, changedPassword: password.value });
       if (!outcome.ok) {
         app.flash.add(s.changePassword.failure);
         setCurrent('');
@@ -151,19 +147,7 @@ export function ChangePassword() {
         onValue={setCurrent}
         testid="console/reset-password/current-password-input"
       />
-      <NewPasswordFields
-        label={s.forms.newPassword}
-        repeatLabel={s.forms.repeatNewPassword}
-        value={password}
-        repeat={repeat}
-        onValue={setPassword}
-        onRepeat={setRepeat}
-        error={error}
-        testid="console/reset-password/new-password-input"
-        repeatTestid="console/reset-password/new-password-repeat"
-        inputRef={passwordInput}
-        repeatRef={repeatInput}
-      />
+      <NewPasswordFields label={s.forms.newPassword} repeatLabel={s.forms.repeatNewPassword} {...password.fields} />
       <button type="submit" class={BUTTON}>
         {s.changePassword.submit}
       </button>

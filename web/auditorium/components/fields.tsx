@@ -1,7 +1,7 @@
 // Form building blocks with labels, hints and errors wired for assistive technology (label for, aria-describedby,
 // aria-invalid), and the two-step "confirm with your credentials" form of dashboard.md §1.4 and §4.2.
 import type { ComponentChildren, JSX, Ref } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { consumeHeadingFocus } from '../focus.ts';
 import { format } from '../locale.ts';
@@ -169,6 +169,32 @@ export function NewPasswordFields(props: {
       />
     </>
   );
+}
+
+/**
+ * State of a new-password pair: `check()` applies the policy and the repetition (D9), flashes a mismatch and
+ * moves the focus to the field at fault; `fields` spreads into NewPasswordFields.
+ */
+export function useNewPassword(testid: string, repeatTestid: string) {
+  const app = useApp();
+  const [value, setValue] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<NewPasswordError>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const repeatRef = useRef<HTMLInputElement>(null);
+  const check = (): boolean => {
+    const problem = newPasswordError(value, repeat);
+    setError(problem);
+    if (!problem) return true;
+    if (problem === 'mismatch') app.flash.add(app.s.forms.passwordsMismatch);
+    (problem === 'mismatch' ? repeatRef : inputRef).current?.focus();
+    return false;
+  };
+  return {
+    value,
+    check,
+    fields: { value, repeat, onValue: setValue, onRepeat: setRepeat, error, testid, repeatTestid, inputRef, repeatRef },
+  };
 }
 
 /** A form that disables its fields while `busy`; submit handlers get the event already prevented. */

@@ -1,6 +1,6 @@
 // /setup/ (dashboard.md §1.5): only while SETUP_STATUS is EMPTY; otherwise a flash and a redirect to `/`.
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { BUTTON, Form, Heading, NewPasswordFields, TextField, newPasswordError, type NewPasswordError } from '../components/fields.tsx';
+import { useEffect, useState } from 'preact/hooks';
+import { BUTTON, Form, Heading, NewPasswordFields, TextField, useNewPassword } from '../components/fields.tsx';
 import { useApp } from '../context.ts';
 import { useBusy, useLoad } from '../hooks.ts';
 
@@ -10,12 +10,8 @@ export function SetupScreen() {
   const status = useLoad(() => app.vault.setupStatus());
   const [accountName, setAccountName] = useState('');
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<NewPasswordError>(null);
+  const password = useNewPassword('setup/password-input', 'setup/password-repeat');
   const [busy, run] = useBusy();
-  const passwordInput = useRef<HTMLInputElement>(null);
-  const repeatInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (status === 'HASDATA') {
@@ -34,15 +30,9 @@ export function SetupScreen() {
   }
 
   const submit = () => {
-    const problem = newPasswordError(password, repeat);
-    setError(problem);
-    if (problem) {
-      if (problem === 'mismatch') app.flash.add(s.forms.passwordsMismatch);
-      (problem === 'mismatch' ? repeatInput : passwordInput).current?.focus();
-      return;
-    }
+    if (!password.check()) return;
     run(async () => {
-      const outcome = await app.vault.setup({ accountName, emailAddress: email, password });
+      const outcome = await app.vault.setup({ accountName, emailAddress: email, password: password.value });
       if (!outcome.ok) {
         app.flash.add(s.setup.failure);
         return;
@@ -59,19 +49,7 @@ export function SetupScreen() {
       <Form busy={busy} onSubmit={submit} testid="setup/form">
         <TextField label={s.setup.accountName} value={accountName} onValue={setAccountName} autoComplete="organization" testid="setup/account-name-input" />
         <TextField label={s.setup.email} type="email" autoComplete="username" value={email} onValue={setEmail} testid="setup/email-input" />
-        <NewPasswordFields
-          label={s.setup.password}
-          repeatLabel={s.forms.repeatPassword}
-          value={password}
-          repeat={repeat}
-          onValue={setPassword}
-          onRepeat={setRepeat}
-          error={error}
-          testid="setup/password-input"
-          repeatTestid="setup/password-repeat"
-          inputRef={passwordInput}
-          repeatRef={repeatInput}
-        />
+        <NewPasswordFields label={s.setup.password} repeatLabel={s.forms.repeatPassword} {...password.fields} />
         <button type="submit" class={BUTTON} data-testid="setup/submit">
           {s.setup.submit}
         </button>

@@ -1,7 +1,7 @@
 // /reset-password/:token (dashboard.md §1.7, with the repeated-password check of D9) and /join/:token (§1.8):
 // email address, new password twice, and the token from the emailed link.
-import { useRef, useState } from 'preact/hooks';
-import { BUTTON, Form, Heading, NewPasswordFields, TextField, newPasswordError, type NewPasswordError } from '../components/fields.tsx';
+import { useState } from 'preact/hooks';
+import { BUTTON, Form, Heading, NewPasswordFields, TextField, useNewPassword } from '../components/fields.tsx';
 import { useApp } from '../context.ts';
 import { useBusy } from '../hooks.ts';
 import type { Outcome } from '../vault-client.ts';
@@ -20,23 +20,13 @@ function TokenPasswordForm(props: {
   const app = useApp();
   const s = app.s;
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<NewPasswordError>(null);
+  const password = useNewPassword(`${props.testid}/password-input`, `${props.testid}/password-repeat`);
   const [busy, run] = useBusy();
-  const passwordInput = useRef<HTMLInputElement>(null);
-  const repeatInput = useRef<HTMLInputElement>(null);
 
   const submit = () => {
-    const problem = newPasswordError(password, repeat);
-    setError(problem);
-    if (problem) {
-      if (problem === 'mismatch') app.flash.add(s.forms.passwordsMismatch);
-      (problem === 'mismatch' ? repeatInput : passwordInput).current?.focus();
-      return;
-    }
+    if (!password.check()) return;
     run(async () => {
-      const outcome = await props.send({ emailAddress: email, password });
+      const outcome = await props.send({ emailAddress: email, password: password.value });
       if (!outcome.ok) {
         app.flash.add(props.failure);
         return;
@@ -51,19 +41,7 @@ function TokenPasswordForm(props: {
       <p class="mw6">{props.intro}</p>
       <Form busy={busy} onSubmit={submit} testid={`${props.testid}/form`}>
         <TextField label={s.forms.email} type="email" autoComplete="username" value={email} onValue={setEmail} testid={`${props.testid}/email-input`} />
-        <NewPasswordFields
-          label={props.passwordLabel}
-          repeatLabel={props.repeatLabel}
-          value={password}
-          repeat={repeat}
-          onValue={setPassword}
-          onRepeat={setRepeat}
-          error={error}
-          testid={`${props.testid}/password-input`}
-          repeatTestid={`${props.testid}/password-repeat`}
-          inputRef={passwordInput}
-          repeatRef={repeatInput}
-        />
+        <NewPasswordFields label={props.passwordLabel} repeatLabel={props.repeatLabel} {...password.fields} />
         <button type="submit" class={BUTTON}>
           {props.submitLabel}
         </button>

@@ -1,0 +1,34 @@
+// Test support: the repository copy of ../shared/spec/crypto-vectors.json (clients-and-crypto.md §6), read by the
+// crypto tests of both providers, and the upstream RSA-4096 test key pair recovered from its chain.
+import { readFileSync } from 'node:fs';
+import { webCryptoProvider } from './webcrypto.ts';
+
+export interface Vectors {
+  kekWrap: {
+    wrappingKeyBase64: string;
+    kekRawBase64: string;
+    nonceBase64: string;
+    passwordEncryptedKeyEncryptionKey: string;
+    kekAsJwkSentAtLogin: JsonWebKey;
+  };
+  eventPayload: {
+    userSecretJwk: JsonWebKey;
+    plaintextUtf8: string;
+    cipher12ByteNonce: string;
+    cipher16ByteNonce_forgeStyle: string;
+  };
+  encryptedUserSecret: { plaintext: string; encryptedSecret: string };
+  encryptedPrivateKey: { kekRawBase64: string; nonceBase64: string; value: string };
+}
+
+export const vectors = JSON.parse(
+  readFileSync(new URL('../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
+
+/** The account key pair of the vectors: the private JWK opened with the KEK, the public half is its {kty,n,e}. */
+export async function vectorKeyPair(): Promise<{ privateJwk: JsonWebKey; publicJwk: JsonWebKey }> {
+  const privateJwk = JSON.parse(
+    await webCryptoProvider.decryptSymmetric(vectors.kekWrap.kekAsJwkSentAtLogin, vectors.encryptedPrivateKey.value),
+  ) as JsonWebKey;
+  return { privateJwk, publicJwk: { kty: 'RSA', n: privateJwk.n, e: privateJwk.e } };
+}
