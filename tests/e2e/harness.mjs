@@ -85,6 +85,29 @@ export function request(origin, method, pathname, { body, cookie } = {}) {
   });
 }
 
+/**
+ * OFFEN_E2E_DATABASE=postgres runs every server of the browser tests on a fresh database of the shared
+ * PostgreSQL server (OFFEN_TEST_POSTGRES, exported by scripts/services.sh) instead of SQLite; the connection
+ * string is passed in its ADO.NET form, which offen accepts as is.
+ */
+export const e2eDatabase = process.env.OFFEN_E2E_DATABASE || 'sqlite3';
+let databaseCount = 0;
+function databaseEnv(dir) {
+  if (e2eDatabase === 'sqlite3') return {};
+  if (e2eDatabase !== 'postgres') throw new Error(`OFFEN_E2E_DATABASE must be sqlite3 or postgres, not ${e2eDatabase}`);
+  const ado = process.env.OFFEN_TEST_POSTGRES;
+  if (!ado) throw new Error('OFFEN_E2E_DATABASE=postgres needs OFFEN_TEST_POSTGRES (source scripts/services.sh)');
+  const parts = Object.fromEntries(ado.split(';').filter(Boolean).map((kv) => {
+    const i = kv.indexOf('=');
+    return [kv.slice(0, i).trim().toLowerCase(), kv.slice(i + 1).trim()];
+  }));
+  const name = `e2e_${process.pid}_${Date.now().toString(36)}_${databaseCount++}`;
+  execFileSync('psql', ['-h', parts.host, '-p', parts.port || '5432', '-U', parts.username, '-d', parts.database || 'postgres',
+    '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`], { env: { ...process.env, PGPASSWORD: parts.password }, stdio: 'ignore', cwd: dir });
+  const rest = Object.entries(parts).filter(([k]) => k !== 'database').map(([k, v]) => `${k}=${v}`).join(';');
+  return { OFFEN_DATABASE_DIALECT: 'postgres', OFFEN_DATABASE_CONNECTIONSTRING: `${rest};database=${name}` };
+}
+
 export class OffenServer {
   /**
    * `setup: false` starts a fresh, empty instance (the auditorium's /setup/ flow); `env` adds or overrides
@@ -107,6 +130,7 @@ export class OffenServer {
       DOTNET_BUNDLE_EXTRACT_BASE_DIR: path.join(dir, 'extract'),
       ...extraEnv,
     };
+    Object.assign(env, databaseEnv(dir), extraEnv);
     const cmd = offenCommand();
     if (runSetup) {
       const setup = spawnSync(cmd.file, [...cmd.args, 'setup', '-email', email, '-name', 'e2e site', '-password', password,

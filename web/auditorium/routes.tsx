@@ -1,5 +1,4 @@
-// The route table of dashboard.md §1: the extension point for later screens (the operator dashboard and the
-// User Auditorium replace their placeholders here). Order matters: the first match wins, `*` is the 404.
+// The route table of dashboard.md §1. Order matters: the first match wins, `*` is the 404.
 import type { ComponentType } from 'preact';
 import type { AuditoriumStrings } from '../locales/types.ts';
 import type { LoginResult } from '../shared/protocol.ts';
@@ -7,8 +6,11 @@ import type { Route } from './router.ts';
 import { ConsoleScreen } from './screens/console.tsx';
 import { ForgotPasswordScreen } from './screens/forgot-password.tsx';
 import { LoginScreen } from './screens/login.tsx';
-import { LandingScreen, NotFoundScreen, OperatorDashboardScreen, UserAuditoriumScreen } from './screens/placeholders.tsx';
+import { LandingScreen } from './screens/landing.tsx';
+import { NotFoundScreen } from './screens/not-found.tsx';
+import { OperatorDashboardScreen } from './screens/operator-dashboard.tsx';
 import { SetupScreen } from './screens/setup.tsx';
+import { UserAuditoriumScreen } from './screens/user-auditorium.tsx';
 import { JoinScreen, ResetPasswordScreen } from './screens/token-forms.tsx';
 
 export interface PublicScreen {

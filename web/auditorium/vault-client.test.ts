@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply, Request } from '../shared/protocol.ts';
-import { createVaultClient, createVaultFrame, postThroughChannel, vaultUrl, VaultError, type Post } from './vault-client.ts';
+import { createVaultClient, createVaultFrame, postThroughChannel, vaultUrl, VaultError, type Post, type PostOptions } from './vault-client.ts';
 
 /** A stand-in for the vault window: answers on the transferred port like vault/router.ts does. */
 function fakeVault(answer: (message: Request) => Array<Reply | null>) {
@@ -40,6 +40,34 @@ describe('postThroughChannel (§1.2)', () => {
     expect(error).toBeInstanceOf(VaultError);
     expect((error as VaultError).message).toBe('boom');
     expect((error as VaultError).originalStack).toBe('Error: boom\n    at vault');
+  });
+
+  it('hands QUERY_PROGRESS to onProgress, in order, and settles on the final reply (contract 3)', async () => {
+    const vault = fakeVault(() => [
+      { type: 'QUERY_PROGRESS', payload: { done: 0, total: 3 } },
+      { type: 'STYLES', payload: {} },
+      { type: 'QUERY_PROGRESS', payload: { done: 2, total: 3 } },
+      { type: 'QUERY_PROGRESS', payload: { done: 'x', total: 3 } },
+      { type: 'QUERY_SUCCESS', payload: { query: null, result: { events: [] } } },
+      { type: 'QUERY_PROGRESS', payload: { done: 3, total: 3 } },
+    ]);
+    const seen: Array<{ done: number; total: number }> = [];
+    const reply = await postThroughChannel(vault.target, 'https://o.test', { type: 'QUERY', payload: { progress: true } }, { onProgress: (p) => seen.push(p) });
+    expect(reply.type).toBe('QUERY_SUCCESS');
+    // Malformed progress is dropped; nothing after the final reply arrives (the port is closed).
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([
+      { done: 0, total: 3 },
+      { done: 2, total: 3 },
+    ]);
+  });
+
+  it('never settles on QUERY_PROGRESS, even without a listener', async () => {
+    const vault = fakeVault(() => [
+      { type: 'QUERY_PROGRESS', payload: { done: 1, total: 2 } },
+      { type: 'ERROR', payload: { error: 'failed late' } },
+    ]);
+    await expect(postThroughChannel(vault.target, 'https://o.test', { type: 'QUERY', payload: {} })).rejects.toThrow('failed late');
   });
 
   it('turns a null reply into an empty type, which no typed call accepts', async () => {
@@ -109,6 +137,22 @@ describe('createVaultClient (§1.4)', () => {
     expect(await vault.onboardingStatus()).toBe(true);
     expect(await vault.query({ query: { accountId: 'a' } })).toEqual({ query: { query: { accountId: 'a' } }, result: { events: [] } });
     expect((await vault.purge()).result).toEqual({ events: [] });
+  });
+
+  it('passes the progress flag and the onProgress listener of query() to the post function', async () => {
+    const calls: Array<{ message: Request; options: PostOptions | undefined }> = [];
+    const post: Post = async (message, options) => {
+      calls.push({ message, options });
+      options?.onProgress?.({ done: 1, total: 1 });
+      return { type: 'QUERY_SUCCESS', payload: { query: null, result: 42 } };
+    };
+    const seen: unknown[] = [];
+    const onProgress = (p: { done: number; total: number }) => seen.push(p);
+    const vault = createVaultClient(post);
+    expect((await vault.query({ query: { accountId: 'a', range: '7' }, progress: true }, { onProgress })).result).toBe(42);
+    expect(calls[0].message).toEqual({ type: 'QUERY', payload: { query: { accountId: 'a', range: '7' }, progress: true } });
+    expect(calls[0].options?.onProgress).toBe(onProgress);
+    expect(seen).toEqual([{ done: 1, total: 1 }]);
   });
 
   it('throws a VaultError for a reply the protocol does not allow', async () => {

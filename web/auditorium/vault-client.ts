@@ -18,8 +18,25 @@ export class VaultError extends Error {
   }
 }
 
-/** Sends one request and resolves with the first reply that is not STYLES. */
-export type Post = (message: Request) => Promise<Reply>;
+/** A QUERY_PROGRESS message (contract 3 of issue 4): events decrypted so far of the ones the query needs. */
+export interface QueryProgress {
+  done: number;
+  total: number;
+}
+
+export interface PostOptions {
+  /** Called for each QUERY_PROGRESS the vault posts before its final reply. */
+  onProgress?: (progress: QueryProgress) => void;
+}
+
+/** Sends one request and resolves with the first reply that is not interim (STYLES, QUERY_PROGRESS). */
+export type Post = (message: Request, options?: PostOptions) => Promise<Reply>;
+
+/** The payload of a QUERY_PROGRESS, or null when it is not two finite counts. */
+function readProgress(payload: unknown): QueryProgress | null {
+  const { done, total } = (payload ?? {}) as { done?: unknown; total?: unknown };
+  return typeof done === 'number' && typeof total === 'number' && Number.isFinite(done) && Number.isFinite(total) ? { done, total } : null;
+}
 
 /** The vault URL for the auditorium: same origin, no accountId (§1.1). */
 export function vaultUrl(origin: string, locale: string | null): string {
@@ -29,16 +46,29 @@ export function vaultUrl(origin: string, locale: string | null): string {
 }
 
 /**
- * Posts over a fresh MessageChannel to `target` (the vault's window) and settles on the first non-STYLES reply:
- * ERROR rejects with a VaultError, anything else resolves (null as `{type:'', payload:null}`, which no typed call
- * accepts).
+ * Posts over a fresh MessageChannel to `target` (the vault's window) and settles on the first reply that is not
+ * interim: ERROR rejects with a VaultError, anything else resolves (null as `{type:'', payload:null}`, which no
+ * typed call accepts). QUERY_PROGRESS messages (contract 3) go to `options.onProgress` and never settle.
  */
-export function postThroughChannel(target: Pick<Window, 'postMessage'>, targetOrigin: string, message: Request): Promise<Reply> {
+export function postThroughChannel(
+  target: Pick<Window, 'postMessage'>,
+  targetOrigin: string,
+  message: Request,
+  options: PostOptions = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const channel = new MessageChannel();
+    // Messages already queued on the port may still arrive after close(); nothing counts once settled.
+    let settled = false;
     channel.port1.onmessage = (event: MessageEvent) => {
       const data = event.data as Reply | null;
-      if (data && data.type === 'STYLES') return;
+      if (settled || (data && data.type === 'STYLES')) return;
+      if (data && data.type === 'QUERY_PROGRESS') {
+        const progress = readProgress(data.payload);
+        if (progress) options.onProgress?.(progress);
+        return;
+      }
+      settled = true;
       channel.port1.close();
       if (data && data.type === 'ERROR') {
         const payload = (data.payload ?? {}) as { error?: unknown; stack?: unknown };
@@ -71,7 +101,7 @@ export function createVaultFrame(url: string, doc: Document = document): Promise
         reject(new VaultError('The vault frame has no window.'));
         return;
       }
-      resolve((message) => postThroughChannel(target, origin, { ...message, host: message.host ?? host }));
+      resolve((message, options) => postThroughChannel(target, origin, { ...message, host: message.host ?? host }, options));
     });
     frame.addEventListener('error', () => reject(new VaultError(`Could not load the vault from ${url}.`)));
     doc.body.appendChild(frame);
@@ -101,6 +131,13 @@ export interface ShareAccountPayload {
   grantAdminPrivileges: boolean;
 }
 
+/** QUERY with `progress: true` asks the vault for QUERY_PROGRESS messages (contract 3 of issue 4). */
+export type QueryRequest = QueryPayload & { progress?: boolean };
+
+export interface QueryOptions {
+  onProgress?: (progress: QueryProgress) => void;
+}
+
 export interface QuerySuccess<R = unknown> {
   query: unknown;
   result: R;
@@ -110,7 +147,7 @@ export interface QuerySuccess<R = unknown> {
 export interface VaultClient {
   consentStatus(): Promise<ConsentState>;
   expressConsent(status: ConsentStatus): Promise<ConsentState>;
-  query<R = unknown>(payload: QueryPayload): Promise<QuerySuccess<R>>;
+  query<R = unknown>(payload: QueryRequest, options?: QueryOptions): Promise<QuerySuccess<R>>;
   purge<R = unknown>(): Promise<QuerySuccess<R>>;
   login(credentials: Credentials | null): Promise<Outcome<LoginResult>>;
   logout(): Promise<Outcome>;
@@ -136,7 +173,7 @@ function unexpected(type: string, reply: Reply): VaultError {
 
 /** Builds the typed client on any post function (the iframe in the app, a fake in unit tests). */
 export function createVaultClient(post: Post | Promise<Post>): VaultClient {
-  const send = async (type: string, payload: unknown): Promise<Reply> => (await post)({ type, payload });
+  const send = async (type: string, payload: unknown, options?: PostOptions): Promise<Reply> => (await post)({ type, payload }, options);
 
   /** The generic rule: T_SUCCESS resolves ok, T_FAILURE resolves with its message, anything else throws. */
   async function call<T = null>(type: string, payload: unknown): Promise<Outcome<T>> {
@@ -149,8 +186,8 @@ export function createVaultClient(post: Post | Promise<Post>): VaultClient {
     throw unexpected(type, reply);
   }
 
-  async function expect<T>(type: string, payload: unknown, replyType: string): Promise<T> {
-    const reply = await send(type, payload);
+  async function expect<T>(type: string, payload: unknown, replyType: string, options?: PostOptions): Promise<T> {
+    const reply = await send(type, payload, options);
     if (reply.type !== replyType) throw unexpected(type, reply);
     return reply.payload as T;
   }
@@ -158,7 +195,7 @@ export function createVaultClient(post: Post | Promise<Post>): VaultClient {
   return {
     consentStatus: () => expect('CONSENT_STATUS', null, 'CONSENT_STATUS_SUCCESS'),
     expressConsent: (status) => expect('EXPRESS_CONSENT', { status }, 'EXPRESS_CONSENT_SUCCESS'),
-    query: (payload) => expect('QUERY', payload, 'QUERY_SUCCESS'),
+    query: (payload, options) => expect('QUERY', payload, 'QUERY_SUCCESS', options),
     // §1.4: PURGE answers with the same shape as QUERY.
     purge: () => expect('PURGE', null, 'QUERY_SUCCESS'),
     login: (credentials) => call<LoginResult>('LOGIN', { credentials }),

@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/de.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/de.ts';
 
 export const strings: Strings = {
   locale: 'de',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, zur Startseite',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Admin-Konsole',
     consoleIntro: 'Konten teilen und anlegen, E-Mail-Adresse und Passwort ändern oder abmelden.',
     consoleLink: 'Admin-Konsole öffnen',
+    progress: 'Entschlüssele {done} von {total} …',
+    updating: 'Die Daten werden aktualisiert …',
+    refreshFailed: 'Diese Ansicht konnte nicht automatisch aktualisiert werden, die Daten sind möglicherweise veraltet …',
+  },
+  widgets: {
+    heading: 'Nutzern Zugriff auf ihre Daten geben',
+    intro: 'Mit Offen können Ihre Nutzer ihre eigenen Nutzungsdaten einsehen und löschen. Verlinken Sie das Nutzer-Auditorium auf Ihrer Website, zum Beispiel in Ihrer Datenschutzerklärung.',
+    linkLabel: 'Link zum Nutzer-Auditorium',
+    copyLink: 'Link kopieren',
+    linkCopied: 'Der Link wurde in die Zwischenablage kopiert.',
+    widgetLegend: 'HTML-Widget',
+    bar: 'Leiste',
+    box: 'Kasten',
+    circle: 'Kreis',
+    preview: 'Vorschau',
+    codeLabel: 'HTML-Code des Widgets „{kind}“',
+    copyWidget: 'Widget kopieren',
+    widgetCopied: 'Der Widget-Code wurde in die Zwischenablage kopiert.',
+    copyFailed: 'Kopieren in die Zwischenablage nicht möglich. Markieren Sie den Text und kopieren Sie ihn selbst.',
+    alt: 'Zugriff auf Ihre Nutzungsdaten',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'Diese Website nutzt Offen Fair Web Analytics. Nutzungsdaten werden nur mit Ihrer Zustimmung erfasst, und Sie können Ihre Daten jederzeit einsehen und löschen.',
     operatorHeading: 'Betreiben Sie diese Installation?',
     operatorLogin: 'Als Betreiber anmelden',
-    userAuditorium: 'Nutzer-Auditorium öffnen',
   },
   user: {
     heading: 'Auditorium',
-    checking: 'Ihr Einwilligungsstatus wird geprüft …',
   },
-};
+});

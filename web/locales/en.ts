@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/en.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/en.ts';
 
 export const strings: Strings = {
   locale: 'en',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, go to the start page',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Admin console',
     consoleIntro: 'Share and create accounts, change your email address and password, or log out.',
     consoleLink: 'Open admin console',
+    progress: 'Decrypting {done} of {total}…',
+    updating: 'Updating the data…',
+    refreshFailed: 'This view failed to update automatically, data may be out of date…',
+  },
+  widgets: {
+    heading: 'Let users access their data',
+    intro: 'Offen lets your users review and delete their own usage data. Link to the User Auditorium from your website, for example from your privacy policy.',
+    linkLabel: 'Link to the User Auditorium',
+    copyLink: 'Copy link',
+    linkCopied: 'Successfully copied link to clipboard.',
+    widgetLegend: 'HTML widget',
+    bar: 'Bar',
+    box: 'Box',
+    circle: 'Circle',
+    preview: 'Preview',
+    codeLabel: 'HTML code of the widget "{kind}"',
+    copyWidget: 'Copy widget',
+    widgetCopied: 'Successfully copied widget code to clipboard.',
+    copyFailed: 'Could not copy to the clipboard. Select the text and copy it yourself.',
+    alt: 'Access your usage data',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'This website uses Offen Fair Web Analytics. It only accesses usage data with your consent, and you can review and delete your data at any time.',
     operatorHeading: 'Are you the operator of this installation?',
     operatorLogin: 'Log in as operator',
-    userAuditorium: 'Open the User Auditorium',
   },
   user: {
     heading: 'Auditorium',
-    checking: 'Checking your consent status…',
   },
-};
+});

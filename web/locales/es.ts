@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/es.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/es.ts';
 
 export const strings: Strings = {
   locale: 'es',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, ir a la página de inicio',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Consola de administración',
     consoleIntro: 'Comparte y crea cuentas, cambia tu correo electrónico y tu contraseña o cierra la sesión.',
     consoleLink: 'Abrir la consola de administración',
+    progress: 'Descifrando {done} de {total}…',
+    updating: 'Actualizando los datos…',
+    refreshFailed: 'Esta vista no se pudo actualizar automáticamente, es posible que los datos no estén al día…',
+  },
+  widgets: {
+    heading: 'Permite a los usuarios acceder a sus datos',
+    intro: 'Con Offen, tus usuarios pueden consultar y eliminar sus propios datos de uso. Enlaza el Auditorio de usuario desde tu sitio web, por ejemplo desde tu política de privacidad.',
+    linkLabel: 'Enlace al Auditorio de usuario',
+    copyLink: 'Copiar enlace',
+    linkCopied: 'El enlace se ha copiado al portapapeles.',
+    widgetLegend: 'Widget HTML',
+    bar: 'Barra',
+    box: 'Caja',
+    circle: 'Círculo',
+    preview: 'Vista previa',
+    codeLabel: 'Código HTML del widget «{kind}»',
+    copyWidget: 'Copiar widget',
+    widgetCopied: 'El código del widget se ha copiado al portapapeles.',
+    copyFailed: 'No se pudo copiar al portapapeles. Selecciona el texto y cópialo tú mismo.',
+    alt: 'Accede a tus datos de uso',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'Este sitio web usa Offen Fair Web Analytics. Solo accede a los datos de uso con tu consentimiento, y puedes revisar y borrar tus datos en cualquier momento.',
     operatorHeading: '¿Eres el operador de esta instalación?',
     operatorLogin: 'Iniciar sesión como operador',
-    userAuditorium: 'Abrir el Auditorio de usuario',
   },
   user: {
     heading: 'Auditorio',
-    checking: 'Comprobando tu consentimiento…',
   },
-};
+});

@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/fr.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/fr.ts';
 
 export const strings: Strings = {
   locale: 'fr',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, aller à la page d’accueil',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Console d’administration',
     consoleIntro: 'Partagez et créez des comptes, modifiez votre adresse e-mail et votre mot de passe, ou déconnectez-vous.',
     consoleLink: 'Ouvrir la console d’administration',
+    progress: 'Déchiffrement de {done} sur {total}…',
+    updating: 'Mise à jour des données…',
+    refreshFailed: 'Cette vue n’a pas pu être mise à jour automatiquement, les données ne sont peut-être plus à jour…',
+  },
+  widgets: {
+    heading: 'Permettre aux utilisateurs d’accéder à leurs données',
+    intro: 'Avec Offen, vos utilisateurs peuvent consulter et supprimer leurs propres données d’utilisation. Ajoutez un lien vers l’Auditorium utilisateur sur votre site, par exemple dans votre politique de confidentialité.',
+    linkLabel: 'Lien vers l’Auditorium utilisateur',
+    copyLink: 'Copier le lien',
+    linkCopied: 'Le lien a été copié dans le presse-papiers.',
+    widgetLegend: 'Widget HTML',
+    bar: 'Barre',
+    box: 'Encadré',
+    circle: 'Cercle',
+    preview: 'Aperçu',
+    codeLabel: 'Code HTML du widget « {kind} »',
+    copyWidget: 'Copier le widget',
+    widgetCopied: 'Le code du widget a été copié dans le presse-papiers.',
+    copyFailed: 'Impossible de copier dans le presse-papiers. Sélectionnez le texte et copiez-le vous-même.',
+    alt: 'Accédez à vos données d’utilisation',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'Ce site utilise Offen Fair Web Analytics. Les données d’utilisation ne sont collectées qu’avec votre consentement, et vous pouvez consulter et supprimer vos données à tout moment.',
     operatorHeading: 'Êtes-vous l’opérateur de cette installation ?',
     operatorLogin: 'Se connecter en tant qu’opérateur',
-    userAuditorium: 'Ouvrir l’Auditorium utilisateur',
   },
   user: {
     heading: 'Auditorium',
-    checking: 'Vérification de votre consentement…',
   },
-};
+});

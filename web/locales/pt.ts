@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/pt.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/pt.ts';
 
 export const strings: Strings = {
   locale: 'pt',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, ir para a página inicial',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Consola de administração',
     consoleIntro: 'Partilhe e crie contas, altere o seu endereço de e-mail e a sua palavra-passe, ou termine a sessão.',
     consoleLink: 'Abrir a consola de administração',
+    progress: 'A desencriptar {done} de {total}…',
+    updating: 'A atualizar os dados…',
+    refreshFailed: 'Não foi possível atualizar esta vista automaticamente, os dados podem estar desatualizados…',
+  },
+  widgets: {
+    heading: 'Permitir que os utilizadores acedam aos seus dados',
+    intro: 'Com o Offen, os seus utilizadores podem consultar e apagar os próprios dados de utilização. Coloque uma ligação para o Auditório do utilizador no seu site, por exemplo na sua política de privacidade.',
+    linkLabel: 'Ligação para o Auditório do utilizador',
+    copyLink: 'Copiar ligação',
+    linkCopied: 'A ligação foi copiada para a área de transferência.',
+    widgetLegend: 'Widget HTML',
+    bar: 'Barra',
+    box: 'Caixa',
+    circle: 'Círculo',
+    preview: 'Pré-visualização',
+    codeLabel: 'Código HTML do widget «{kind}»',
+    copyWidget: 'Copiar widget',
+    widgetCopied: 'O código do widget foi copiado para a área de transferência.',
+    copyFailed: 'Não foi possível copiar para a área de transferência. Selecione o texto e copie-o manualmente.',
+    alt: 'Aceda aos seus dados de utilização',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'Este site usa o Offen Fair Web Analytics. Só acede a dados de utilização com o seu consentimento, e pode rever e apagar os seus dados a qualquer momento.',
     operatorHeading: 'É o operador desta instalação?',
     operatorLogin: 'Iniciar sessão como operador',
-    userAuditorium: 'Abrir o Auditório do utilizador',
   },
   user: {
     heading: 'Auditório',
-    checking: 'A verificar o seu consentimento…',
   },
-};
+});

@@ -1,3 +1,6 @@
+import type { DashboardSections } from './dashboard/types.ts';
+import type { VisitorSections } from './visitor/types.ts';
+
 // The strings of one locale. vendor.js of each locale sets self.__OFFEN_STRINGS__ to one of these
 // (build.mjs); the auditorium issue adds its own section.
 export interface Strings {
@@ -27,7 +30,7 @@ export interface Strings {
  * `{name}` marks a value filled in by format() (auditorium/locale.ts); every locale has the same placeholders.
  * Sentences with a link inside are split into `…Before`, `…Link`, `…After`.
  */
-export interface AuditoriumStrings {
+export interface AuditoriumStrings extends DashboardSections, VisitorSections {
   layout: {
     appName: string;
     homeLink: string;
@@ -161,7 +164,29 @@ export interface AuditoriumStrings {
     consoleHeadline: string;
     consoleIntro: string;
     consoleLink: string;
+    /** Contract 4 of issue 4: first-load progress, "Decrypting {done} of {total}…". */
+    progress: string;
+    updating: string;
+    refreshFailed: string;
   };
-  landing: { heading: string; intro: string; operatorHeading: string; operatorLogin: string; userAuditorium: string };
-  user: { heading: string; checking: string };
+  /** dashboard.md §1.3 item 12: awareness widgets. `alt` is also the text in the widget SVGs (tools/widgets.mjs). */
+  widgets: {
+    heading: string;
+    intro: string;
+    linkLabel: string;
+    copyLink: string;
+    linkCopied: string;
+    widgetLegend: string;
+    bar: string;
+    box: string;
+    circle: string;
+    preview: string;
+    codeLabel: string;
+    copyWidget: string;
+    widgetCopied: string;
+    copyFailed: string;
+    alt: string;
+  };
+  landing: { heading: string; operatorHeading: string; operatorLogin: string };
+  user: { heading: string };
 }

@@ -1,4 +1,6 @@
+import { dashboard } from './dashboard/vi.ts';
 import type { AuditoriumStrings, Strings } from './types.ts';
+import { visitor } from './visitor/vi.ts';
 
 export const strings: Strings = {
   locale: 'vi',
@@ -17,7 +19,9 @@ export const strings: Strings = {
   },
 };
 
-export const auditorium: AuditoriumStrings = {
+// Object.assign marked pure (not spreads): esbuild can then drop this whole export from the vault's vendor.js,
+// which imports `strings` only.
+export const auditorium: AuditoriumStrings = /* @__PURE__ */ Object.assign({}, dashboard, visitor, {
   layout: {
     appName: 'Offen Fair Web Analytics',
     homeLink: 'Offen Fair Web Analytics, về trang chủ',
@@ -208,16 +212,33 @@ export const auditorium: AuditoriumStrings = {
     consoleHeadline: 'Bảng điều khiển quản trị',
     consoleIntro: 'Chia sẻ và tạo tài khoản, đổi địa chỉ email và mật khẩu, hoặc đăng xuất.',
     consoleLink: 'Mở bảng điều khiển quản trị',
+    progress: 'Đang giải mã {done} trên {total}…',
+    updating: 'Đang cập nhật dữ liệu…',
+    refreshFailed: 'Không thể tự động cập nhật chế độ xem này, dữ liệu có thể đã cũ…',
+  },
+  widgets: {
+    heading: 'Cho phép người dùng truy cập dữ liệu của họ',
+    intro: 'Với Offen, người dùng của bạn có thể xem và xóa dữ liệu sử dụng của chính họ. Hãy đặt liên kết đến Thính phòng người dùng trên trang web của bạn, ví dụ trong chính sách quyền riêng tư.',
+    linkLabel: 'Liên kết đến Thính phòng người dùng',
+    copyLink: 'Sao chép liên kết',
+    linkCopied: 'Đã sao chép liên kết vào bộ nhớ tạm.',
+    widgetLegend: 'Tiện ích HTML',
+    bar: 'Thanh',
+    box: 'Hộp',
+    circle: 'Hình tròn',
+    preview: 'Xem trước',
+    codeLabel: 'Mã HTML của tiện ích “{kind}”',
+    copyWidget: 'Sao chép tiện ích',
+    widgetCopied: 'Đã sao chép mã tiện ích vào bộ nhớ tạm.',
+    copyFailed: 'Không thể sao chép vào bộ nhớ tạm. Hãy chọn văn bản và tự sao chép.',
+    alt: 'Truy cập dữ liệu sử dụng của bạn',
   },
   landing: {
     heading: 'Offen Fair Web Analytics',
-    intro: 'Trang web này dùng Offen Fair Web Analytics. Dữ liệu sử dụng chỉ được truy cập khi bạn đồng ý, và bạn có thể xem và xóa dữ liệu của mình bất cứ lúc nào.',
     operatorHeading: 'Bạn có phải nhà vận hành của bản cài đặt này?',
     operatorLogin: 'Đăng nhập với tư cách nhà vận hành',
-    userAuditorium: 'Mở Thính phòng người dùng',
   },
   user: {
     heading: 'Thính phòng',
-    checking: 'Đang kiểm tra trạng thái đồng ý của bạn…',
   },
-};
+});

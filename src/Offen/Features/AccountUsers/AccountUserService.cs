@@ -279,8 +279,8 @@ internal static class Argon2Queue
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount / 4);
     private static readonly BlockingCollection<Action> Jobs = Start();
     private static int _pending;
-    // A derivation costs tens of milliseconds on an idle host and much more under load; the estimate follows.
-    private static long _averageTicks = TimeSpan.FromMilliseconds(100).Ticks;
+    // Starts pessimistic: a low first guess admits a long queue before the average catches up with a loaded host.
+    private static long _averageTicks = TimeSpan.FromMilliseconds(500).Ticks;
 
     private static BlockingCollection<Action> Start()
     {
@@ -304,6 +304,7 @@ internal static class Argon2Queue
             return Task.FromException<T>(new Argon2BusyException());
         }
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = System.Diagnostics.Stopwatch.GetTimestamp();
         Jobs.Add(() =>
         {
             try
@@ -313,12 +314,20 @@ internal static class Argon2Queue
                     done.TrySetCanceled(ct);
                     return;
                 }
+                // The admission check above trusts an average; when the host slows down after admission (CPU
+                // contention), the real wait can exceed it. A job that still could not start within twice the
+                // horizon is refused like one turned away at the door, so no request waits without bound.
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(queued) > 2 * MaxWait)
+                {
+                    done.TrySetException(new Argon2BusyException());
+                    return;
+                }
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 done.TrySetResult(work());
                 // A moving average of the cost, for the wait estimate above.
                 var took = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks;
                 var average = Volatile.Read(ref _averageTicks);
-                Volatile.Write(ref _averageTicks, average + (took - average) / 4);
+                Volatile.Write(ref _averageTicks, average + (took - average) / 8);
             }
             catch (Exception e)
             {
