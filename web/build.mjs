@@ -1,6 +1,7 @@
 // Builds the browser clients into web/dist, the tree that the offen binary embeds under static/
 // (server.md §1.5): <L>/script.js, <L>/vault/{index,vendor}-<10hex>.js with <L>/vault/rev-manifest.json,
-// and the lazily loaded, locale-independent vault/<name>-<10hex>.js bundles (loaded with SRI); and the
+// and the lazily loaded, locale-independent vault/<name>-<10hex>.js bundles (loaded with SRI; the decryption
+// worker vault/worker-<10hex>.js is started by URL); and the
 // auditorium SPA, <L>/auditorium/{index,vendor}-<10hex>.js with <L>/auditorium/rev-manifest.json.
 // MSBuild runs this when any input is newer than dist/.stamp (src/Offen/Offen.csproj).
 import { build } from 'esbuild';
@@ -56,6 +57,15 @@ export async function buildAll() {
 
   // Lazy, locale-independent vault bundles; the cascade serves /vault/x.js from static/vault/x.js.
   const lazy = {};
+  // The decryption worker of the operator dashboard (vault/manage/worker.ts): a same-origin, content-hashed
+  // script next to the lazy bundles, because the vault's CSP (script-src 'self') rules out blob: workers. It
+  // is built first so the manage bundle learns its name through __OFFEN_LAZY__.worker.
+  {
+    const bytes = await bundle({ entryPoints: ['vault/manage/worker.ts'] });
+    const file = await emitRevisioned('vault', 'worker', bytes);
+    lazy.worker = { src: `/vault/${file}`, integrity: sri(bytes) };
+    sizes['vault/worker.js'] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
   for (const name of ['userland', 'manage']) {
     // manage reaches the userland fallback through crypto-provider.ts too, so it needs its address.
     const bytes = await bundle({ entryPoints: [`vault/${name}.ts`], define: { __OFFEN_LAZY__: JSON.stringify(lazy) } });

@@ -134,6 +134,9 @@ describe('the operator dashboard in the browser', { timeout: 300_000 }, () => {
     const violations = await axeViolations(tab);
     assert.deepEqual(violations, [], `axe violations on the dashboard: ${JSON.stringify(violations, null, 2)}`);
 
+    // For a human look at the layout: E2E_SCREENSHOT_DIR=<dir> keeps a full-page picture of the dashboard.
+    if (process.env.E2E_SCREENSHOT_DIR) await tab.screenshot({ path: `${process.env.E2E_SCREENSHOT_DIR}/dashboard.png`, fullPage: true });
+
     // §1.3 item 12: the awareness widget's image is served at the root, in the page's language.
     const preview = tab.getByTestId('auditorium/widgets/preview').locator('img');
     assert.equal(await preview.getAttribute('src'), `${offen.origin}/user-access-widget-bar-en.svg`);

@@ -203,7 +203,8 @@ describe('operator QUERY over IndexedDB', () => {
         sequence: 'Q2',
       },
     });
-    const query = { query: { accountId: account }, authenticatedUser: loginResult(account, kek) };
+    // `now` pins the default 7-day window around T0: operators get only the window's events (issue 4 contract 5).
+    const query = { query: { accountId: account, now: new Date(T0 + 3_600_000) }, authenticatedUser: loginResult(account, kek) };
 
     const first = ((await send('QUERY', query)).payload as { result: QueryResult }).result;
     expect(first.events).toEqual([

@@ -51,7 +51,9 @@ function accountResponse(extra: Partial<AccountResponse>): AccountResponse {
   };
 }
 
-const operatorQuery = (user = loginResult(ACCOUNT, kek)) => ({ query: { accountId: ACCOUNT, range: 7, resolution: 'days' }, authenticatedUser: user });
+// `now` pins the 7-day window around T0: an operator's result carries only the window's events (contract 5).
+const NOW = new Date(T0 + 3_600_000).toISOString();
+const operatorQuery = (user = loginResult(ACCOUNT, kek)) => ({ query: { accountId: ACCOUNT, range: 7, resolution: 'days', now: NOW }, authenticatedUser: user });
 
 async function query(payload: unknown = operatorQuery()): Promise<QueryResult> {
   const replies: Reply[] = [];

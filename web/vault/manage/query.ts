@@ -1,21 +1,25 @@
 // QUERY and PURGE (clients-and-crypto.md §1.4): the auditorium sends query.accountId null for the visitor's
-// own data (§5.2) and an account id plus the login result for the operator dashboard (§5.5).
+// own data (§5.2) and an account id plus the login result for the operator dashboard (§5.5). An operator
+// QUERY with `progress: true` also gets QUERY_PROGRESS {done, total} messages on the same port while the
+// vault decrypts (issue 4 contract 3); without it there is exactly one reply, as other clients expect.
 import type { Handler } from '../handlers.ts';
 import { operatorQuery } from './operator.ts';
+import type { Progress } from './operator.ts';
 import type { Query, QueryPayload } from './types.ts';
 import { purgeAndQuery, visitorQuery } from './visitor.ts';
 
-function readQuery(payload: unknown): { query: Query; authenticatedUser: QueryPayload['authenticatedUser'] } {
-  const { query, authenticatedUser } = (payload !== null && typeof payload === 'object' ? payload : {}) as QueryPayload;
-  return { query: query !== null && typeof query === 'object' ? query : {}, authenticatedUser };
+function readQuery(payload: unknown): { query: Query; authenticatedUser: QueryPayload['authenticatedUser']; progress: boolean } {
+  const { query, authenticatedUser, progress } = (payload !== null && typeof payload === 'object' ? payload : {}) as QueryPayload & { progress?: unknown };
+  return { query: query !== null && typeof query === 'object' ? query : {}, authenticatedUser, progress: progress === true };
 }
 
 export const QUERY: Handler = async (request, respond) => {
-  const { query, authenticatedUser } = readQuery(request.payload);
+  const { query, authenticatedUser, progress } = readQuery(request.payload);
   const { accountId } = query;
+  const onProgress = progress ? (payload: Progress) => respond({ type: 'QUERY_PROGRESS', payload }) : undefined;
   const result =
     typeof accountId === 'string' && accountId !== ''
-      ? await operatorQuery({ ...query, accountId }, authenticatedUser)
+      ? await operatorQuery({ ...query, accountId }, authenticatedUser, { onProgress })
       : await visitorQuery(query);
   respond({ type: 'QUERY_SUCCESS', payload: { query, result } });
 };

@@ -38,16 +38,31 @@ describe('computeResult', () => {
     expect(result.range).toEqual({ from: null, to: null });
   });
 
-  it('keeps only events whose ULID time lies within from..to (inclusive), given as ISO strings', () => {
+  it('reports from..to as ISO strings and, by default (visitor), keeps every event', () => {
     const result = computeResult(events, { from: '2024-10-01T12:00:00.000Z', to: '2024-10-03T00:00:00.000Z' }, {});
-    expect(result.events.map((e) => ulidTime(e.eventId))).toEqual([Date.parse('2024-10-02T00:00:00Z'), Date.parse('2024-10-03T00:00:00Z')]);
+    expect(result.events).toHaveLength(3);
     expect(result.range).toEqual({ from: '2024-10-01T12:00:00.000Z', to: '2024-10-03T00:00:00.000Z' });
+    expect(computeResult(events, { to: new Date('2024-10-01T00:00:00.000Z') }, {}).range).toEqual({ from: null, to: '2024-10-01T00:00:00.000Z' });
+    expect(computeResult(events, { from: 'garbage' }, {}).range).toEqual({ from: null, to: null });
   });
 
-  it('accepts Date bounds (structured clone) and one-sided ranges, and drops ids without a time', () => {
-    const withJunk = [...events, event('not-a-ulid')];
-    expect(computeResult(withJunk, { to: new Date('2024-10-01T00:00:00.000Z') }, {}).events).toHaveLength(1);
-    expect(computeResult(withJunk, { from: new Date('2024-10-02T00:00:00.000Z') }, {}).events).toHaveLength(2);
-    expect(computeResult(withJunk, { from: 'garbage' }, {}).events).toHaveLength(4);
+  it('operator (events: window): only the events inside stats.window, inclusive, sorted by eventId', () => {
+    const now = Date.parse('2024-10-03T12:00:00.000Z');
+    // The last millisecond of the window and the first one after it, upper-case ULIDs, a lower-case ULID and junk.
+    const inside = [
+      event(at('2024-10-03T11:00:00.000Z', 'z')),
+      event(at('2024-10-02T00:00:00.000Z', 'y')),
+      { ...event(at('2024-10-02T08:00:00.000Z', 'l')), eventId: at('2024-10-02T08:00:00.000Z', 'l').toLowerCase() },
+    ];
+    const result = computeResult([...events, ...inside, event('not-a-ulid')], { range: '1', resolution: 'days', from: '2024-10-02', to: '2024-10-03' }, {}, { timeZone: 'UTC', now });
+    expect(result.window.from).toBe('2024-10-02T00:00:00.000Z');
+    expect(result.window.to).toBe('2024-10-03T23:59:59.999Z');
+    const edge = event(at('2024-10-03T23:59:59.999Z', 'e'));
+    const after = event(at('2024-10-04T00:00:00.000Z', 'f'));
+    const before = event(at('2024-10-01T23:59:59.999Z', 'g'));
+    const windowed = computeResult([...events, ...inside, edge, after, before, event('not-a-ulid')], { from: '2024-10-02', to: '2024-10-03' }, {}, { timeZone: 'UTC', now, events: 'window' });
+    const expected = [events[2]!, events[0]!, ...inside, edge].map((e) => e.eventId).sort();
+    expect(windowed.events.map((e) => e.eventId)).toEqual(expected);
+    expect(result.events).toHaveLength(7);
   });
 });

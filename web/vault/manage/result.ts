@@ -1,5 +1,7 @@
-// Turns decrypted events into the QUERY result: the account, the events of the requested from..to (sorted by
-// event time), and every dashboard metric of dashboard.md §2 (computed by stats/, in the viewer's zone).
+// Turns decrypted events into the QUERY result: the account, the events (sorted by event time), and every
+// dashboard metric of dashboard.md §2 (computed by stats/, in the viewer's zone). Which events travel back is
+// contract 5 of issue 4: an operator gets only the metrics window's (a big account holds a million events, and
+// postMessage clones every one), a visitor all of theirs (for "download my data").
 import { computeStats } from './stats/stats.ts';
 import type { DashboardStats } from './stats/types.ts';
 import { defaultTimeZone } from './stats/zoned.ts';
@@ -19,7 +21,40 @@ export interface ResultOptions {
   timeZone?: string;
   /** "Now" in ms when the query has no `now` (§3.4); defaults to the clock. */
   now?: number;
+  /** `window`: only events inside the computed stats window (operator); `all` (default): every event (visitor). */
+  events?: 'window' | 'all';
 }
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The 10-character ULID time prefix of a millisecond instant (§7.12). */
+function timePrefix(time: number): string {
+  let out = '';
+  for (let t = time, i = 0; i < 10; i++, t = Math.floor(t / 32)) out = CROCKFORD[t % 32] + out;
+  return out;
+}
+
+/**
+ * The events whose ULID time lies in from..to (inclusive). Server-minted ids are upper-case ULIDs, whose
+ * string order is time order, so most are placed by two string comparisons; anything else is decoded.
+ */
+function eventsBetween(events: readonly NormalizedEvent[], from: number, to: number): NormalizedEvent[] {
+  const low = timePrefix(from);
+  const high = timePrefix(to + 1);
+  const out: NormalizedEvent[] = [];
+  for (const event of events) {
+    const id = event.eventId;
+    if (id.length === 26 && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)) {
+      if (id >= low && id < high) out.push(event);
+    } else {
+      const time = ulidTime(id);
+      if (time !== null && time >= from && time <= to) out.push(event);
+    }
+  }
+  return out;
+}
+
+const byEventId = (a: NormalizedEvent, b: NormalizedEvent) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 export function computeResult(
   events: NormalizedEvent[],
@@ -29,26 +64,21 @@ export function computeResult(
 ): QueryResult & DashboardStats {
   const from = toTime(query.from);
   const to = toTime(query.to);
-  const inRange =
-    from === null && to === null
-      ? events
-      : events.filter((event) => {
-          // Ranges use the server's ULID time, not the client timestamp (dashboard.md §1, §7.12).
-          const time = ulidTime(event.eventId);
-          return time !== null && (from === null || time >= from) && (to === null || time <= to);
-        });
-  // ULIDs sort lexicographically by time (§7.12).
-  const sorted = [...inRange].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   const stats = computeStats(events, query, {
     timeZone: options.timeZone ?? defaultTimeZone(),
     // dashboard.md §3.4: the `now` parameter overrides "now" for every window.
     now: toTime(query.now) ?? options.now ?? Date.now(),
     retentionPeriod: (account as { retentionPeriod?: unknown }).retentionPeriod,
   });
+  // Windows use the server's ULID time, not the client timestamp (dashboard.md §1, §7.12); ULIDs sort
+  // lexicographically by time (§7.12).
+  const chosen =
+    options.events === 'window' ? eventsBetween(events, Date.parse(stats.window.from), Date.parse(stats.window.to)) : [...events];
+  chosen.sort(byEventId);
   return {
     ...stats,
     account,
-    events: sorted,
+    events: chosen,
     range: {
       from: from === null ? null : new Date(from).toISOString(),
       to: to === null ? null : new Date(to).toISOString(),

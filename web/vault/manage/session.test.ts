@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../shared/protocol.ts';
 import { api, ApiError } from '../api.ts';
-import { eventCache, secretCache } from './decrypt-cache.ts';
+import { AccountView } from './cache-view.ts';
+import { accountViews } from './decrypt-cache.ts';
 import { LOGIN, LOGOUT } from './session.ts';
 import { loginResult, pageview } from './test-support.ts';
 
@@ -24,8 +25,7 @@ async function send(handler: typeof LOGIN, type: string, payload: unknown): Prom
 beforeEach(() => {
   apiMock.mockReset();
   sessionStorage.clear();
-  secretCache.clear();
-  eventCache.clear();
+  accountViews.clear();
 });
 
 describe('LOGIN with credentials', () => {
@@ -94,8 +94,10 @@ describe('LOGIN without credentials', () => {
 describe('LOGOUT', () => {
   function fillCaches() {
     sessionStorage.setItem('session', JSON.stringify(full));
-    secretCache.set('s1', { value: '{1,} x', secret: Promise.resolve({ kty: 'oct', k: 'AQIDBAUGBwgJCgsMDQ4PEA' }) });
-    eventCache.set('e1', { ...pageview(), eventId: 'e1', accountId: 'acc-1', secretId: 's1' });
+    const view = new AccountView('acc-1');
+    view.setSecret('s1', { fp: 'x', jwk: { kty: 'oct', k: 'AQIDBAUGBwgJCgsMDQ4PEA' } });
+    view.add({ ...pageview(), eventId: 'e1', accountId: 'acc-1', secretId: 's1' });
+    accountViews.set('acc-1', view);
   }
 
   it('posts /api/logout, answers LOGOUT_SUCCESS (payload null) and forgets the session and decrypted keys (D8)', async () => {
@@ -104,8 +106,7 @@ describe('LOGOUT', () => {
     expect(await send(LOGOUT, 'LOGOUT', null)).toEqual([{ type: 'LOGOUT_SUCCESS', payload: null }]);
     expect(apiMock).toHaveBeenCalledWith('POST', '/api/logout');
     expect(sessionStorage.getItem('session')).toBeNull();
-    expect(secretCache.size).toBe(0);
-    expect(eventCache.size).toBe(0);
+    expect(accountViews.size).toBe(0);
   });
 
   it('answers LOGOUT_FAILURE {message} below 500 and still forgets the KEKs', async () => {
@@ -120,7 +121,7 @@ describe('LOGOUT', () => {
     apiMock.mockRejectedValueOnce(new ApiError('down', 502));
     await expect(send(LOGOUT, 'LOGOUT', null)).rejects.toThrow('down');
     expect(sessionStorage.getItem('session')).toBeNull();
-    expect(eventCache.size).toBe(0);
+    expect(accountViews.size).toBe(0);
   });
 
   it('a later LOGIN without credentials fails: the KEKs are gone', async () => {

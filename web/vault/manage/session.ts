@@ -2,7 +2,8 @@
 import type { LoginResult } from '../../shared/protocol.ts';
 import { api, ApiError } from '../api.ts';
 import type { Handler } from '../handlers.ts';
-import { clearDecryptionCache } from './decrypt-cache.ts';
+import { deleteCaches } from './cache-store.ts';
+import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { isClientError, payloadObject } from './reply.ts';
 
 /** §3.2: the full POST /api/login response, KEKs included, per tab. */
@@ -72,9 +73,14 @@ export const LOGIN: Handler = async (request, respond) => {
 };
 
 export const LOGOUT: Handler = async (_request, respond) => {
-  // README.md D8: the KEKs and everything decrypted with them go first, whatever the server answers.
+  // README.md D8: the KEKs and everything decrypted with them go first, whatever the server answers: the
+  // session, the in-memory views and workers, and the encrypted local caches (offen-cache-<accountId>) of every
+  // account this tab's login or views know, plus any other the browser lists.
+  const accounts = new Set<string>(accountViews.keys());
+  for (const account of readSession()?.accounts ?? []) if (account?.accountId) accounts.add(account.accountId);
   removeSession();
   clearDecryptionCache();
+  await deleteCaches(accounts);
   try {
     await api('POST', '/api/logout');
   } catch (err) {

@@ -103,12 +103,12 @@ describe('visitor QUERY', () => {
     expect(await user.table('checkpoints').get('LAST_KNOWN_CHECKPOINT')).toMatchObject({ sequence: 'SEQ2' });
   });
 
-  it('restricts the result to query.from/to by ULID time', async () => {
+  it('keeps all of the visitor\'s events whatever query.from/to say (issue 4 contract 5: "download my data")', async () => {
     secrets['acc-1'] = await newUserSecret();
     const events = await Promise.all([1, 2, 3].map(async (n) => ({ accountId: 'acc-1', eventId: id(n), payload: await seal(secrets['acc-1']!, pageview()) })));
     apiMock.mockResolvedValueOnce({ events: { 'acc-1': events }, sequence: 'S', retentionPeriod: '6months' });
     const reply = await send('QUERY', { query: { accountId: null, from: new Date(T0 + 2 * 60_000), to: new Date(T0 + 2 * 60_000) }, authenticatedUser: null });
-    expect(reply.payload.result.events.map((e) => e.eventId)).toEqual([id(2)]);
+    expect(reply.payload.result.events.map((e) => e.eventId)).toEqual([id(1), id(2), id(3)]);
     expect(reply.payload.result.range).toEqual({ from: new Date(T0 + 120_000).toISOString(), to: new Date(T0 + 120_000).toISOString() });
   });
 

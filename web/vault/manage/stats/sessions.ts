@@ -1,71 +1,79 @@
-// Per-session facts for the session tables (dashboard.md §2.4–2.8) and the session filters (§3.3). "First"
-// and "last" order by eventId, i.e. server receipt time (§2), found in one pass without sorting.
-import type { NormalizedEvent } from '../types.ts';
-import type { UrlFacts } from './urls.ts';
+// Per-session facts for the session tables (dashboard.md §2.4–2.8) and the session filters (§3.3), over the
+// columns of columns.ts. "First" and "last" order by eventId, i.e. server receipt time (§2), found in one
+// pass without sorting; facts live in typed arrays indexed by the interned session id.
+import { HAS_GEO } from './columns.ts';
+import type { EventColumns, Selection } from './columns.ts';
 
-/**
- * A subset of the events as ascending indices into the full array. Windows and filters pass these around
- * instead of copying events or wrapping them in objects: at a million events that is most of the garbage.
- */
-export type Selection = readonly number[];
-
-export interface SessionFacts {
-  /** Events of the session in the selection (so a session crossing the window edge is cut, §0). */
-  events: number;
-  first: NormalizedEvent;
-  last: NormalizedEvent;
-  /** Geo of the first event that has one, else null (§2.8). */
-  geo: string | null;
-  /** Value of the first event with a non-empty utm_campaign / utm_source (§2.7). */
-  campaign: string | null;
-  source: string | null;
-}
-
-interface Working extends SessionFacts {
-  geoId: string;
-  campaignId: string;
-  sourceId: string;
+export interface Sessions {
+  /** The sessions of the selection (interned ids), `count` of them, in order of first appearance. */
+  ids: Int32Array;
+  count: number;
+  /** By session id: its events in the selection (so a session crossing the window edge is cut, §0). */
+  events: Int32Array;
+  /** By session id: position of its first and last event. */
+  first: Int32Array;
+  last: Int32Array;
+  /** By session id: position of the first event that has a geo (§2.8), or -1. */
+  geo: Int32Array;
+  /** By session id: position of the first event with a non-empty utm_campaign / utm_source (§2.7), or -1. */
+  campaign: Int32Array;
+  source: Int32Array;
 }
 
 /** Sessions are distinct non-empty sessionIds (§2); events without one belong to no session. */
-export function summarizeSessions(events: readonly NormalizedEvent[], selection: Selection, urls: UrlFacts): Map<string, SessionFacts> {
-  const sessions = new Map<string, Working>();
-  for (const index of selection) {
-    const event = events[index]!;
-    const id = event.sessionId;
-    if (!id) continue;
-    const { campaign, source } = urls.utm(event.href, event.rawHref);
-    const geo = event.geo || null;
-    const session = sessions.get(id);
-    if (!session) {
-      sessions.set(id, {
-        events: 1,
-        first: event,
-        last: event,
-        geo,
-        geoId: geo ? event.eventId : '',
-        campaign,
-        campaignId: campaign ? event.eventId : '',
-        source,
-        sourceId: source ? event.eventId : '',
-      });
+export function summarizeSessions(columns: EventColumns, selection: Selection): Sessions {
+  const size = columns.sessionIds.size;
+  const ids = new Int32Array(Math.min(size, selection.length));
+  const events = new Int32Array(size);
+  const first = new Int32Array(size);
+  const last = new Int32Array(size);
+  const geo = new Int32Array(size);
+  const campaign = new Int32Array(size);
+  const source = new Int32Array(size);
+  const { session: sessionOf, flags } = columns;
+  let count = 0;
+  for (let k = 0; k < selection.length; k++) {
+    const position = selection[k]!;
+    const id = sessionOf[position]!;
+    if (id < 0) continue;
+    const seen = events[id]!;
+    const { campaign: hasCampaign, source: hasSource } = columns.tags(position);
+    const hasGeo = (flags[position]! & HAS_GEO) !== 0;
+    if (seen === 0) {
+      ids[count++] = id;
+      events[id] = 1;
+      first[id] = position;
+      last[id] = position;
+      geo[id] = hasGeo ? position : -1;
+      campaign[id] = hasCampaign ? position : -1;
+      source[id] = hasSource ? position : -1;
       continue;
     }
-    session.events++;
-    if (event.eventId < session.first.eventId) session.first = event;
-    if (event.eventId > session.last.eventId) session.last = event;
-    if (geo && (!session.geoId || event.eventId < session.geoId)) {
-      session.geo = geo;
-      session.geoId = event.eventId;
-    }
-    if (campaign && (!session.campaignId || event.eventId < session.campaignId)) {
-      session.campaign = campaign;
-      session.campaignId = event.eventId;
-    }
-    if (source && (!session.sourceId || event.eventId < session.sourceId)) {
-      session.source = source;
-      session.sourceId = event.eventId;
-    }
+    events[id] = seen + 1;
+    // Strict comparisons: among equal eventIds the one met first stays, as in input order.
+    if (columns.before(position, first[id]!)) first[id] = position;
+    if (columns.before(last[id]!, position)) last[id] = position;
+    if (hasGeo && (geo[id]! < 0 || columns.before(position, geo[id]!))) geo[id] = position;
+    if (hasCampaign && (campaign[id]! < 0 || columns.before(position, campaign[id]!))) campaign[id] = position;
+    if (hasSource && (source[id]! < 0 || columns.before(position, source[id]!))) source[id] = position;
   }
-  return sessions;
+  return { ids, count, events, first, last, geo, campaign, source };
+}
+
+/** §2.8: the session's geo, or null. */
+export function sessionGeo(columns: EventColumns, sessions: Sessions, id: number): string | null {
+  const position = sessions.geo[id]!;
+  return position < 0 ? null : columns.event(position).geo;
+}
+
+/** §2.7: the session's campaign / source, or null. */
+export function sessionTag(columns: EventColumns, sessions: Sessions, id: number, tag: 'campaign' | 'source'): string | null {
+  const position = sessions[tag][id]!;
+  return position < 0 ? null : columns.tags(position)[tag];
+}
+
+/** §2.6: the computed referrer of the session's first event, or null. */
+export function sessionReferrer(columns: EventColumns, sessions: Sessions, id: number): string | null {
+  const first = columns.event(sessions.first[id]!);
+  return columns.urls.referrer(first.referrer, first.href);
 }

@@ -1,16 +1,26 @@
 // Every metric of dashboard.md §2 as one pure function of (events, query, time zone, now, retention): no DOM,
-// no IndexedDB, no clock of its own, so a Web Worker can run it. Cost: one pass over all events to split them
-// into the windows, then a few linear passes over the window's events; tables are sorted by distinct key only.
+// no IndexedDB, no clock of its own, so a Web Worker can run it. It has to stay fast at issue 4's scale (a
+// warm dashboard under 1 s for 1,000,000 events; bench/stats-bench.mjs measures it), so:
+// - one pass over all events decodes each ULID time once and finds the events any window needs;
+// - those events become columns (columns.ts) with every grouping string interned to an integer once;
+// - the metrics then run on typed arrays: distinct counts with flag arrays, tables with count arrays, and
+//   only the distinct keys are sorted.
+// reference.test-support.ts keeps the first, straightforward implementation; equivalence.test.ts checks
+// that both give the same result.
 import type { NormalizedEvent } from '../types.ts';
+import { EventColumns, MOBILE } from './columns.ts';
+import type { Selection } from './columns.ts';
 import { applyFilter, parseFilter } from './filters.ts';
 import type { Filter } from './filters.ts';
 import { bucketIndex, resolveWindow } from './ranges.ts';
 import type { RangeQuery, Window } from './ranges.ts';
-import { summarizeSessions } from './sessions.ts';
-import type { SessionFacts, Selection } from './sessions.ts';
+import { sessionGeo, sessionReferrer, sessionTag, summarizeSessions } from './sessions.ts';
+import type { Sessions } from './sessions.ts';
 import type { ChartBucket, DashboardStats, OnboardingStats, PageRow, TableRow } from './types.ts';
 import { NONE_GEOLOCATION, NONE_REFERRER, UrlFacts } from './urls.ts';
 import { DAY, MINUTE, isoWeek, wallClock, weekday } from './zoned.ts';
+
+export { eventTime } from './columns.ts';
 
 export interface StatsQuery extends RangeQuery {
   filter?: unknown;
@@ -28,105 +38,177 @@ export interface StatsContext {
 const LIVE_WINDOW = 15 * MINUTE;
 const WEEK = 7 * DAY;
 
-// Crockford base-32 digit values by char code (upper and lower case), -1 elsewhere.
-const DIGITS = new Int8Array(128).fill(-1);
-'0123456789ABCDEFGHJKMNPQRSTVWXYZ'.split('').forEach((char, value) => {
-  DIGITS[char.charCodeAt(0)] = value;
-  DIGITS[char.toLowerCase().charCodeAt(0)] = value;
-});
-
-/**
- * Event time = the ULID time of the eventId (dashboard.md §0), or NaN when the id is no ULID. The same
- * decoding as ../ulid.ts, with a lookup table because it runs once per stored event.
- */
-export function eventTime(eventId: string): number {
-  if (eventId.length !== 26) return NaN;
-  let time = 0;
-  for (let i = 0; i < 10; i++) {
-    const code = eventId.charCodeAt(i);
-    const digit = code < 128 ? DIGITS[code]! : -1;
-    if (digit < 0) return NaN;
-    time = time * 32 + digit;
-  }
-  return time <= 2 ** 48 - 1 ? time : NaN;
-}
-
-/** Count per key, then rows sorted by count descending and key ascending (§2.3). */
-function countRows(counts: Map<string, number>): TableRow[] {
-  return [...counts].map(([key, count]) => ({ key, count })).sort(byCountThenKey);
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byCountThenKey(a: TableRow, b: TableRow): number {
-  return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return b.count - a.count || compareKeys(a.key, b.key);
 }
 
-function increment(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/** Rows from counts per page id, sorted by count descending and key ascending (§2.3). */
+function pageRows(counts: Int32Array, keys: readonly string[]): TableRow[] {
+  const rows: TableRow[] = [];
+  for (let page = 0; page < counts.length; page++) if (counts[page]! > 0) rows.push({ key: keys[page]!, count: counts[page]! });
+  return rows.sort(byCountThenKey);
 }
 
 /** Session tables (§2.6–2.9): [sessions, events per session], by sessions then page depth, both descending. */
-function sessionRows(sessions: Iterable<SessionFacts>, keyOf: (session: SessionFacts) => string | null): TableRow[] {
+function sessionRows(sessions: Sessions, keyOf: (id: number) => string | null): TableRow[] {
   const groups = new Map<string, { sessions: number; events: number }>();
-  for (const session of sessions) {
-    const key = keyOf(session);
+  for (let k = 0; k < sessions.count; k++) {
+    const id = sessions.ids[k]!;
+    const key = keyOf(id);
     if (key === null) continue;
     const group = groups.get(key);
     if (group) {
       group.sessions++;
-      group.events += session.events;
-    } else groups.set(key, { sessions: 1, events: session.events });
+      group.events += sessions.events[id]!;
+    } else groups.set(key, { sessions: 1, events: sessions.events[id]! });
   }
-  return [...groups]
-    .map(([key, { sessions, events }]) => ({ key, count: sessions, pageDepth: events / sessions }))
-    .sort((a, b) => b.count - a.count || b.pageDepth - a.pageDepth || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows: TableRow[] = [];
+  for (const [key, { sessions: count, events }] of groups) rows.push({ key, count, pageDepth: events / count });
+  return rows.sort((a, b) => b.count - a.count || b.pageDepth! - a.pageDepth! || compareKeys(a.key, b.key));
 }
 
-function distinctUsers(events: readonly NormalizedEvent[], selection: Selection): Set<string> {
-  const users = new Set<string>();
-  for (const index of selection) users.add(events[index]!.secretId);
-  return users;
+/** How many distinct users a selection has. */
+function countUsers(columns: EventColumns, selection: Selection): number {
+  const flags = new Uint8Array(columns.userIds.size);
+  const user = columns.user;
+  let count = 0;
+  for (let k = 0; k < selection.length; k++) {
+    const id = user[selection[k]!]!;
+    if (flags[id] === 0) {
+      flags[id] = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * Distinct keys (users or accounts) per chart bucket. `bucketOf[k]` is the bucket of selection[k] (or -1);
+ * a key is counted again only when its bucket changes, which needs the events in bucket order: they
+ * already are when the input is sorted by eventId (the usual case), otherwise a counting sort makes it so.
+ */
+function distinctPerBucket(selection: Selection, bucketOf: Int32Array, ordered: boolean, keyOf: Int32Array, keyCount: number, bucketCount: number): Int32Array {
+  const counts = new Int32Array(bucketCount);
+  const lastBucket = new Int32Array(keyCount).fill(-1);
+  let order: Int32Array | null = null;
+  if (!ordered) {
+    const starts = new Int32Array(bucketCount + 1);
+    for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) starts[bucketOf[k]! + 1]!++;
+    for (let b = 0; b < bucketCount; b++) starts[b + 1]! += starts[b]!;
+    order = new Int32Array(starts[bucketCount]!);
+    for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) order[starts[bucketOf[k]!]!++] = k;
+  }
+  const length = order ? order.length : bucketOf.length;
+  for (let n = 0; n < length; n++) {
+    const k = order ? order[n]! : n;
+    const bucket = bucketOf[k]!;
+    if (bucket < 0) continue;
+    const key = keyOf[selection[k]!]!;
+    if (lastBucket[key] !== bucket) {
+      lastBucket[key] = bucket;
+      counts[bucket]!++;
+    }
+  }
+  return counts;
 }
 
 /** The chart bars from per-bucket tallies (§2.2). */
-function chart(window: Window, pageviews: readonly number[], visitors: readonly Set<string>[], accounts: readonly Set<string>[], timeZone: string): ChartBucket[] {
+function chart(window: Window, pageviews: Int32Array, visitors: Int32Array, accounts: Int32Array, timeZone: string): ChartBucket[] {
   return window.buckets.map((bucket, i) => {
     const clock = wallClock(bucket.start, timeZone);
     return {
       date: new Date(bucket.start).toISOString(),
       pageviews: pageviews[i]!,
-      visitors: visitors[i]!.size,
-      accounts: accounts[i]!.size,
+      visitors: visitors[i]!,
+      accounts: accounts[i]!,
       local: { year: clock.year, month: clock.month, day: clock.day, hour: clock.hour, weekday: weekday(clock), isoWeek: isoWeek(clock) },
     };
   });
 }
 
 /** §2.10 "Active pages": each user's latest event by client timestamp, users counted per page, top 5. */
-function livePages(events: readonly NormalizedEvent[], selection: Selection, urls: UrlFacts): TableRow[] {
-  const latest = new Map<string, { event: NormalizedEvent; at: number }>();
-  for (const index of selection) {
-    const event = events[index]!;
+function livePages(columns: EventColumns, selection: Selection): TableRow[] {
+  const latest = new Map<number, { position: number; at: number }>();
+  for (let k = 0; k < selection.length; k++) {
+    const position = selection[k]!;
+    const event = columns.event(position);
     const parsed = Date.parse(event.timestamp);
     const at = Number.isNaN(parsed) ? -Infinity : parsed;
-    const known = latest.get(event.secretId);
+    const user = columns.user[position]!;
+    const known = latest.get(user);
     // Ties (and unreadable timestamps) fall back to the server order.
-    if (!known || at > known.at || (at === known.at && event.eventId > known.event.eventId)) latest.set(event.secretId, { event, at });
+    if (!known || at > known.at || (at === known.at && event.eventId > columns.event(known.position).eventId)) latest.set(user, { position, at });
   }
-  const counts = new Map<string, number>();
-  for (const { event } of latest.values()) increment(counts, urls.page(event.href));
-  return countRows(counts).slice(0, 5);
+  const counts = new Int32Array(columns.pageIds.keys.length);
+  for (const { position } of latest.values()) counts[columns.page[position]!]!++;
+  return pageRows(counts, columns.pageIds.keys).slice(0, 5);
 }
 
 /** §2.11: cell (i, j) = share of cohort i (users of Wi) also seen in Wj; the diagonal is 1, or 0 if empty. */
-function retentionMatrix(windows: readonly Set<string>[]): number[][] {
-  return windows.map((cohort, i) =>
-    windows.slice(i).map((later) => {
-      if (cohort.size === 0) return 0;
-      let kept = 0;
-      for (const user of cohort) if (later.has(user)) kept++;
-      return kept / cohort.size;
-    }),
-  );
+function retentionMatrix(columns: EventColumns, weeks: readonly Selection[]): number[][] {
+  const masks = new Uint8Array(columns.userIds.size);
+  const user = columns.user;
+  weeks.forEach((selection, week) => {
+    for (let k = 0; k < selection.length; k++) masks[user[selection[k]!]!]! |= 1 << week;
+  });
+  const cohort = [0, 0, 0, 0];
+  const kept = [0, 0, 0, 0].map(() => [0, 0, 0, 0]);
+  for (let id = 0; id < masks.length; id++) {
+    const mask = masks[id]!;
+    if (mask === 0) continue;
+    for (let i = 0; i < 4; i++) {
+      if ((mask & (1 << i)) === 0) continue;
+      cohort[i]!++;
+      for (let j = i; j < 4; j++) if (mask & (1 << j)) kept[i]![j]!++;
+    }
+  }
+  return cohort.map((size, i) => kept[i]!.slice(i).map((count) => (size === 0 ? 0 : count / size)));
+}
+
+const FINGERPRINT_BITS = 20;
+
+/** A cheap fingerprint of a secretId (length and last chars), for the prefilter of newUsers. */
+function fingerprint(value: string): number {
+  const length = value.length;
+  let hash = length;
+  for (let k = Math.max(0, length - 6); k < length; k++) hash = (Math.imul(hash, 31) + value.charCodeAt(k)) | 0;
+  return hash & ((1 << FINGERPRINT_BITS) - 1);
+}
+
+/**
+ * §2.1 "new" users: users of the (filtered) window with no stored event at all, unfiltered, older than the
+ * window. Walks back from the newest older event and stops once every user has been seen. Most older events
+ * belong to other users, so a bitset of the window users' fingerprints rules them out before any Map lookup.
+ */
+function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, start: number): number {
+  const keys: string[] = [];
+  columns.userIds.keys.forEach((key, id) => {
+    if (inWindow[id] === 1) keys.push(key);
+  });
+  const bits = new Uint32Array(1 << (FINGERPRINT_BITS - 5));
+  for (const key of keys) {
+    const print = fingerprint(key);
+    bits[print >>> 5]! |= 1 << (print & 31);
+  }
+  const { events, times, userIds } = columns;
+  const seen = new Uint8Array(inWindow.length);
+  let fresh = count;
+  for (let index = events.length - 1; index >= 0 && fresh > 0; index--) {
+    if (!(times[index]! < start)) continue;
+    const secretId = events[index]!.secretId;
+    const print = fingerprint(secretId);
+    if ((bits[print >>> 5]! & (1 << (print & 31))) === 0) continue;
+    const id = userIds.get(secretId);
+    if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
+      seen[id] = 1;
+      fresh--;
+    }
+  }
+  return fresh;
 }
 
 function onboardingStats(latest: NormalizedEvent | null, numVisits: number, urls: UrlFacts): OnboardingStats | null {
@@ -151,104 +233,108 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
   const { timeZone, now } = context;
   const window = resolveWindow(query, timeZone, now, context.retentionPeriod);
   const filter: Filter | null = parseFilter(query.filter);
-  const urls = new UrlFacts();
 
-  // Pass 1: decode each event time once and split the events into the windows that use them.
-  const times = new Float64Array(events.length);
-  const inWindow: number[] = [];
-  const live: number[] = [];
-  const retention: number[][] = [[], [], [], []];
-  const seenBefore = new Set<string>();
-  let latest: NormalizedEvent | null = null;
+  // Pass 1 over every event: times, the latest event, visits per account, and which events a window needs:
+  // the selected window, the live window (§2.10) and the four retention weeks (§2.11, which ignore the range).
   const liveFrom = now - LIVE_WINDOW;
   const retentionFrom = now - 4 * WEEK;
-  for (let index = 0; index < events.length; index++) {
-    const event = events[index]!;
-    const time = (times[index] = eventTime(event.eventId));
-    if (Number.isNaN(time)) continue;
-    // Returning users (§2.1): "before" = any stored event older than the window, never filtered.
-    if (time < window.start) seenBefore.add(event.secretId);
-    else if (time <= window.end) inWindow.push(index);
-    if (time >= liveFrom && time <= now) live.push(index);
-    // W0 = [now−28d, now−21d), W1, W2, W3 = [now−7d, now] (§2.11; they ignore the selected range).
-    if (time >= retentionFrom && time <= now) retention[Math.min(3, Math.floor((time - retentionFrom) / WEEK))]!.push(index);
-    if (!latest || event.eventId > latest.eventId) latest = event;
-  }
-
-  // §2.13 numVisits: the stored events of the latest event's account.
-  let visits = 0;
-  if (latest) for (const event of events) if (event.accountId === latest.accountId) visits++;
+  const columns = new EventColumns(events, Math.min(window.start, liveFrom, retentionFrom), Math.max(window.end, now));
 
   // The filter applies first (§2), to the window and to each of the live and retention windows (§3.3).
-  const scoped = applyFilter(events, inWindow, filter, urls);
-  const sessions = summarizeSessions(events, scoped, urls);
+  const scoped = applyFilter(columns, columns.between(window.start, window.end), filter);
+  const sessions = summarizeSessions(columns, scoped);
 
-  // Pass 2: event-level metrics and the chart tallies.
-  const users = new Set<string>();
-  const accounts = new Set<string>();
-  const pageCounts = new Map<string, Map<string, number>>();
-  const bucketViews = new Array<number>(window.buckets.length).fill(0);
-  const bucketUsers = window.buckets.map(() => new Set<string>());
-  const bucketAccounts = window.buckets.map(() => new Set<string>());
+  // Event-level metrics and the chart tallies.
+  const userCount = columns.userIds.size;
+  const accountCount = columns.accountIds.keys.length;
+  const pageCount = columns.pageIds.keys.length;
+  const bucketCount = window.buckets.length;
+  const users = new Uint8Array(userCount);
+  const accounts = new Uint8Array(accountCount);
+  // §2.3: pages are counted per account.
+  const pageCounts = new Int32Array(accountCount * pageCount);
+  const bucketViews = new Int32Array(bucketCount);
+  const bucketOf = new Int32Array(scoped.length);
+  let ordered = true;
+  let previousBucket = 0;
+  let distinctUsers = 0;
+  let distinctAccounts = 0;
   let withSession = 0;
   let mobile = 0;
   let pageloadSum = 0;
   let pageloads = 0;
-  let lastAccount: string | null = null;
-  let accountPages = new Map<string, number>();
-  for (const index of scoped) {
-    const event = events[index]!;
-    users.add(event.secretId);
-    accounts.add(event.accountId);
-    if (event.sessionId) withSession++;
-    if (event.isMobile) mobile++;
-    // Only first loads carry a pageload; null, 0 and negative values are not measurements (§2.1).
-    if (typeof event.pageload === 'number' && event.pageload > 0) {
-      pageloadSum += event.pageload;
+  const { user: userOf, account: accountOf, session: sessionOf, flags, pageload, page, time } = columns;
+  for (let k = 0; k < scoped.length; k++) {
+    const position = scoped[k]!;
+    const user = userOf[position]!;
+    if (users[user] === 0) {
+      users[user] = 1;
+      distinctUsers++;
+    }
+    const account = accountOf[position]!;
+    if (accounts[account] === 0) {
+      accounts[account] = 1;
+      distinctAccounts++;
+    }
+    if (sessionOf[position]! >= 0) withSession++;
+    if (flags[position]! & MOBILE) mobile++;
+    const load = pageload[position]!;
+    if (load > 0) {
+      pageloadSum += load;
       pageloads++;
     }
-    // §2.3: pages are counted per account.
-    if (event.accountId !== lastAccount) {
-      lastAccount = event.accountId;
-      let known = pageCounts.get(lastAccount);
-      if (!known) pageCounts.set(lastAccount, (known = new Map()));
-      accountPages = known;
-    }
-    increment(accountPages, urls.page(event.href));
-    const bucket = bucketIndex(window.buckets, times[index]!);
+    pageCounts[account * pageCount + page[position]!]!++;
+    const bucket = bucketIndex(window.buckets, time[position]!);
+    bucketOf[k] = bucket;
     if (bucket >= 0) {
       bucketViews[bucket]!++;
-      bucketUsers[bucket]!.add(event.secretId);
-      bucketAccounts[bucket]!.add(event.accountId);
+      if (bucket < previousBucket) ordered = false;
+      previousBucket = bucket;
     }
   }
+  const bucketUsers = distinctPerBucket(scoped, bucketOf, ordered, userOf, userCount, bucketCount);
+  const bucketAccounts = distinctPerBucket(scoped, bucketOf, ordered, accountOf, accountCount, bucketCount);
 
-  // Pass 3: session-level metrics.
+  // Session-level metrics.
   let bounces = 0;
-  const landings = new Map<string, number>();
-  const exits = new Map<string, number>();
-  for (const session of sessions.values()) {
-    if (session.events === 1) bounces++;
-    increment(landings, urls.page(session.first.href));
+  const landings = new Int32Array(pageCount);
+  const exits = new Int32Array(pageCount);
+  for (let k = 0; k < sessions.count; k++) {
+    const id = sessions.ids[k]!;
+    const count = sessions.events[id]!;
+    if (count === 1) bounces++;
+    landings[page[sessions.first[id]!]!]!++;
     // §2.5: only sessions with two or more events have an exit page.
-    if (session.events >= 2) increment(exits, urls.page(session.last.href));
+    if (count >= 2) exits[page[sessions.last[id]!]!]!++;
   }
 
   let returningUsers: number | null;
   if (window.preset === '6months') returningUsers = null; // D9: shown as "–"
-  else if (users.size === 0) returningUsers = 0;
+  else if (distinctUsers === 0) returningUsers = 0;
   else {
-    let fresh = 0;
-    for (const user of users) if (!seenBefore.has(user)) fresh++;
-    returningUsers = 1 - fresh / users.size;
+    returningUsers = 1 - newUsers(columns, users, distinctUsers, window.start) / distinctUsers;
   }
 
   const pages: PageRow[] = [];
-  for (const [accountId, counts] of pageCounts) for (const [key, count] of counts) pages.push({ key, count, accountId });
-  pages.sort((a, b) => byCountThenKey(a, b) || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  for (let account = 0; account < accountCount; account++) {
+    for (let id = 0; id < pageCount; id++) {
+      const count = pageCounts[account * pageCount + id]!;
+      if (count > 0) pages.push({ key: columns.pageIds.keys[id]!, count, accountId: columns.accountIds.keys[account]! });
+    }
+  }
+  pages.sort((a, b) => byCountThenKey(a, b) || compareKeys(a.accountId, b.accountId));
 
-  const liveScoped = applyFilter(events, live, filter, urls);
-  const sessionList = [...sessions.values()];
+  // W0 = [now−28d, now−21d), W1, W2, W3 = [now−7d, now] (§2.11).
+  const retention = columns.between(retentionFrom, now);
+  const weekSizes = [0, 0, 0, 0];
+  const weekOf = new Uint8Array(retention.length);
+  for (let k = 0; k < retention.length; k++) weekSizes[(weekOf[k] = Math.min(3, Math.floor((time[retention[k]!]! - retentionFrom) / WEEK)))]!++;
+  const weeks = weekSizes.map((size) => new Int32Array(size));
+  const filled = [0, 0, 0, 0];
+  for (let k = 0; k < retention.length; k++) weeks[weekOf[k]!]![filled[weekOf[k]!]!++] = retention[k]!;
+
+  const live = applyFilter(columns, columns.between(liveFrom, now), filter);
+  const latest = columns.latest >= 0 ? events[columns.latest]! : null;
 
   return {
     resolution: window.resolution,
@@ -262,26 +348,29 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
       timeZone,
     },
     filter,
-    uniqueUsers: users.size,
-    uniqueAccounts: accounts.size,
-    uniqueSessions: sessions.size,
-    avgPageDepth: sessions.size > 0 ? withSession / sessions.size : null,
-    bounceRate: sessions.size > 0 ? bounces / sessions.size : 0,
+    uniqueUsers: distinctUsers,
+    uniqueAccounts: distinctAccounts,
+    uniqueSessions: sessions.count,
+    avgPageDepth: sessions.count > 0 ? withSession / sessions.count : null,
+    bounceRate: sessions.count > 0 ? bounces / sessions.count : 0,
     returningUsers,
     mobileShare: scoped.length > 0 ? mobile / scoped.length : null,
     avgPageload: pageloads > 0 ? pageloadSum / pageloads : null,
     pageviews: chart(window, bucketViews, bucketUsers, bucketAccounts, timeZone),
     pages,
-    landingPages: countRows(landings),
-    exitPages: countRows(exits),
-    referrers: sessionRows(sessionList, (s) => urls.referrer(s.first.referrer, s.first.href) ?? NONE_REFERRER),
-    campaigns: sessionRows(sessionList, (s) => s.campaign),
-    sources: sessionRows(sessionList, (s) => s.source),
-    geo: sessionRows(sessionList, (s) => s.geo ?? NONE_GEOLOCATION),
-    liveUsers: distinctUsers(events, liveScoped).size,
-    livePages: livePages(events, liveScoped, urls),
-    retentionMatrix: retentionMatrix(retention.map((selection) => distinctUsers(events, applyFilter(events, selection, filter, urls)))),
+    landingPages: pageRows(landings, columns.pageIds.keys),
+    exitPages: pageRows(exits, columns.pageIds.keys),
+    referrers: sessionRows(sessions, (id) => sessionReferrer(columns, sessions, id) ?? NONE_REFERRER),
+    campaigns: sessionRows(sessions, (id) => sessionTag(columns, sessions, id, 'campaign')),
+    sources: sessionRows(sessions, (id) => sessionTag(columns, sessions, id, 'source')),
+    geo: sessionRows(sessions, (id) => sessionGeo(columns, sessions, id) ?? NONE_GEOLOCATION),
+    liveUsers: countUsers(columns, live),
+    livePages: livePages(columns, live),
+    retentionMatrix: retentionMatrix(
+      columns,
+      weeks.map((week) => applyFilter(columns, week, filter)),
+    ),
     empty: events.length === 0,
-    onboardingStats: onboardingStats(latest, visits, urls),
+    onboardingStats: onboardingStats(latest, latest ? columns.perAccount.get(latest.accountId)! : 0, columns.urls),
   };
 }

@@ -1,0 +1,181 @@
+// What an operator's vault knows decrypted about one account (clients-and-crypto.md §4.4 "An operator
+// decrypting", step 5: memoised by secretId and eventId), held in memory for the session and mirrored into the
+// encrypted local cache (cache-store.ts) record by record:
+//   meta            {v, sequence}: the `<accountId>` checkpoint (§4.7) the view reflects
+//   day:<n>         the events whose ULID time falls on UTC day n (column-wise, cache-codec.ts), so a tombstone
+//                   or expiry (the server tombstones expired events, server.md §5.8) finds its chunk from the
+//                   eventId alone and only that chunk is rewritten
+//   secrets:<b>     opened user secrets [secretId, fingerprint of the encrypted value, JWK or null], 64 buckets
+//   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
+import { decodeEvents, encodeEvents } from './cache-codec.ts';
+import type { EventColumns } from './cache-codec.ts';
+import type { NormalizedEvent } from './types.ts';
+import { ulidTime } from './ulid.ts';
+
+const DAY = 86_400_000;
+const SECRET_BUCKETS = 64;
+const META = 'meta';
+const FAILED = 'failed';
+
+export interface SecretEntry {
+  /** secretFingerprint() of the encrypted value it was opened from: a re-exchange changes it (§4.4). */
+  fp: string;
+  /** null when the value did not open; it is not retried until the value changes. */
+  jwk: JsonWebKey | null;
+}
+
+/**
+ * Identifies an encrypted secret value without keeping all of it: its length and last 48 characters. The
+ * value is an RSA-OAEP block, random on every encryption, so a re-exchanged secret never shares them.
+ */
+export function secretFingerprint(value: string): string {
+  return `${value.length}:${value.slice(-48)}`;
+}
+
+export function dayKey(eventId: string): string {
+  const time = ulidTime(eventId);
+  return time === null ? 'day:x' : `day:${Math.floor(time / DAY)}`;
+}
+
+function bucketOf(secretId: string): number {
+  let hash = 0;
+  for (let i = 0; i < secretId.length; i++) hash = (hash * 31 + secretId.charCodeAt(i)) | 0;
+  return (hash >>> 0) % SECRET_BUCKETS;
+}
+
+export class AccountView {
+  /** The checkpoint this view matches; null when it must be reconciled with the whole `events` table. */
+  sequence: string | null = null;
+  readonly secrets = new Map<string, SecretEntry>();
+  readonly days = new Map<string, Map<string, NormalizedEvent>>();
+  readonly failed = new Map<string, string | null>();
+  private readonly dirtyDays = new Set<string>();
+  private readonly dirtyBuckets = new Set<number>();
+  private dirtyFailed = false;
+  /** Records to delete on the next save (ones that did not decrypt). */
+  private readonly stale = new Set<string>();
+  private flat: NormalizedEvent[] | null = null;
+
+  constructor(readonly accountId: string) {}
+
+  get size(): number {
+    let n = 0;
+    for (const day of this.days.values()) n += day.size;
+    return n;
+  }
+
+  get(eventId: string): NormalizedEvent | undefined {
+    return this.days.get(dayKey(eventId))?.get(eventId);
+  }
+
+  add(event: NormalizedEvent): void {
+    const key = dayKey(event.eventId);
+    let day = this.days.get(key);
+    if (!day) this.days.set(key, (day = new Map()));
+    day.set(event.eventId, event);
+    this.dirtyDays.add(key);
+    this.flat = null;
+    if (this.failed.delete(event.eventId)) this.dirtyFailed = true;
+  }
+
+  remove(eventId: string): void {
+    const key = dayKey(eventId);
+    if (this.days.get(key)?.delete(eventId)) {
+      this.dirtyDays.add(key);
+      this.flat = null;
+    }
+    if (this.failed.delete(eventId)) this.dirtyFailed = true;
+  }
+
+  setFailed(eventId: string, secretId: string | null): void {
+    this.remove(eventId);
+    this.failed.set(eventId, secretId);
+    this.dirtyFailed = true;
+  }
+
+  setSecret(secretId: string, entry: SecretEntry): void {
+    this.secrets.set(secretId, entry);
+    this.dirtyBuckets.add(bucketOf(secretId));
+  }
+
+  deleteSecret(secretId: string): void {
+    if (this.secrets.delete(secretId)) this.dirtyBuckets.add(bucketOf(secretId));
+  }
+
+  /** Every decrypted event, in no particular order (computeResult sorts what it returns). */
+  events(): NormalizedEvent[] {
+    if (this.flat === null) {
+      const out: NormalizedEvent[] = [];
+      for (const day of this.days.values()) for (const event of day.values()) out.push(event);
+      this.flat = out;
+    }
+    return this.flat;
+  }
+
+  /** The records that changed since the last save, with the meta record; undefined deletes a record. */
+  takeChanges(): Map<string, unknown> {
+    const changes = new Map<string, unknown>();
+    for (const key of this.stale) changes.set(key, undefined);
+    for (const key of this.dirtyDays) {
+      const day = this.days.get(key);
+      if (!day || day.size === 0) {
+        this.days.delete(key);
+        changes.set(key, undefined);
+      } else {
+        changes.set(key, encodeEvents(day.values()));
+      }
+    }
+    const buckets = new Map<number, Array<[string, string, JsonWebKey | null]>>();
+    for (const bucket of this.dirtyBuckets) buckets.set(bucket, []);
+    if (buckets.size > 0) {
+      for (const [secretId, entry] of this.secrets) buckets.get(bucketOf(secretId))?.push([secretId, entry.fp, entry.jwk]);
+    }
+    for (const [bucket, entries] of buckets) changes.set(`secrets:${bucket}`, entries.length > 0 ? entries : undefined);
+    if (this.dirtyFailed) changes.set(FAILED, this.failed.size > 0 ? [...this.failed] : undefined);
+    changes.set(META, { v: 1, sequence: this.sequence });
+    this.stale.clear();
+    this.dirtyDays.clear();
+    this.dirtyBuckets.clear();
+    this.dirtyFailed = false;
+    return changes;
+  }
+
+  /** Marks everything for writing (a view built without a usable cache replaces whatever is stored). */
+  markAllDirty(stored: Iterable<string> = []): void {
+    for (const key of stored) this.stale.add(key);
+    for (const key of this.days.keys()) this.dirtyDays.add(key);
+    for (const secretId of this.secrets.keys()) this.dirtyBuckets.add(bucketOf(secretId));
+    this.dirtyFailed = true;
+  }
+
+  /**
+   * Rebuilds a view from the cache's records. A missing or unreadable meta record (another KEK, a cache of an
+   * older format) discards everything; a chunk that does not open only forces a reconcile (sequence null).
+   */
+  static fromRecords(accountId: string, records: Map<string, unknown>, broken: string[]): AccountView | null {
+    const meta = records.get(META) as { v?: unknown; sequence?: unknown } | undefined;
+    if (!meta || meta.v !== 1) return null;
+    const view = new AccountView(accountId);
+    view.sequence = typeof meta.sequence === 'string' ? meta.sequence : null;
+    try {
+      for (const [key, value] of records) {
+        if (key.startsWith('day:')) {
+          const day = new Map<string, NormalizedEvent>();
+          for (const event of decodeEvents(value as EventColumns, accountId)) day.set(event.eventId, event);
+          view.days.set(key, day);
+        } else if (key.startsWith('secrets:')) {
+          for (const [secretId, fp, jwk] of value as Array<[string, string, JsonWebKey | null]>) view.secrets.set(secretId, { fp, jwk });
+        } else if (key === FAILED) {
+          for (const [eventId, secretId] of value as Array<[string, string | null]>) view.failed.set(eventId, secretId);
+        }
+      }
+    } catch {
+      return null;
+    }
+    if (broken.length > 0) {
+      view.sequence = null;
+      for (const key of broken) view.stale.add(key);
+    }
+    return view;
+  }
+}

@@ -1,0 +1,324 @@
+// @vitest-environment happy-dom
+// The operator QUERY over real IndexedDB (fake-indexeddb) with the encrypted local cache (cache-store.ts,
+// cache-view.ts), QUERY_PROGRESS (issue 4 contract 3), the window-limited result (contract 5) and LOGOUT
+// deleting the cache (README.md D8). "A page load" is simulated by forgetting the in-memory views.
+import 'fake-indexeddb/auto';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Reply } from '../../shared/protocol.ts';
+import { webCryptoProvider } from '../../shared/webcrypto.ts';
+import { api } from '../api.ts';
+import { openDatabase } from '../storage.ts';
+import { decodeEvents, encodeEvents } from './cache-codec.ts';
+import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
+import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
+import { manageHandlers } from './handlers.ts';
+import { loadVectors, loginResult, newUserSecret, pageview, seal, ulid } from './test-support.ts';
+import type { DashboardStats } from './stats/types.ts';
+import type { AccountResponse, NormalizedEvent, QueryResult } from './types.ts';
+import { setWorkerFactoryForTests } from './worker-pool.ts';
+import { inProcessWorkers } from './worker-test-support.ts';
+
+vi.mock('../api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api.ts')>()), api: vi.fn() }));
+const apiMock = vi.mocked(api);
+
+const vectors = loadVectors();
+const kek = vectors.kekWrap.kekAsJwkSentAtLogin;
+const T0 = Date.parse('2024-10-11T19:00:00.000Z');
+const NOW = new Date(T0 + 3_600_000).toISOString();
+const id = (n: number) => ulid(T0 + n * 1000, `c${n}`);
+let account: string;
+let accountCounter = 0;
+let publicJwk: JsonWebKey;
+let privateJwk: JsonWebKey;
+
+beforeAll(async () => {
+  privateJwk = JSON.parse(await webCryptoProvider.decryptSymmetric(kek, vectors.encryptedPrivateKey.value));
+  publicJwk = { kty: 'RSA', n: privateJwk.n, e: privateJwk.e };
+});
+
+beforeEach(() => {
+  apiMock.mockReset();
+  clearDecryptionCache();
+  sessionStorage.clear();
+  // A fresh account (and so fresh databases) per test.
+  account = `acc-cache-${++accountCounter}`;
+  setWorkerFactoryForTests(null);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  setWorkerFactoryForTests(undefined);
+});
+
+function response(extra: Partial<AccountResponse>): AccountResponse {
+  return {
+    accountId: account,
+    name: 'Example',
+    publicKey: publicJwk,
+    encryptedPrivateKey: vectors.encryptedPrivateKey.value,
+    created: '2024-10-01T00:00:00Z',
+    retentionPeriod: '6months',
+    ...extra,
+  };
+}
+
+async function send(payload: Record<string, unknown> = {}): Promise<{ replies: Reply[]; result: QueryResult }> {
+  const replies: Reply[] = [];
+  await manageHandlers.QUERY!(
+    { type: 'QUERY', payload: { query: { accountId: account, now: NOW }, authenticatedUser: loginResult(account, kek), ...payload } },
+    (reply) => replies.push(reply as Reply),
+  );
+  const last = replies[replies.length - 1]!;
+  expect(last.type).toBe('QUERY_SUCCESS');
+  return { replies, result: (last.payload as { result: QueryResult }).result };
+}
+
+/** A new page load: nothing in memory, IndexedDB as it was. */
+const reload = () => accountViews.clear();
+
+const encryptSecret = (secret: JsonWebKey) => webCryptoProvider.encryptAsymmetric(publicJwk, JSON.stringify(secret));
+const href = (n: number) => `https://www.example.com/page-${n}/`;
+
+/** `count` events by `users` visitors, their secrets and the envelope list for the account response. */
+async function dataset(count: number, users: number, first = 1) {
+  const secrets = await Promise.all(Array.from({ length: users }, () => newUserSecret()));
+  const encrypted = Object.fromEntries(await Promise.all(secrets.map(async (secret, u) => [`U${u}`, await encryptSecret(secret)] as const)));
+  const events = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const n = first + i;
+      return { secretId: `U${n % users}`, eventId: id(n), payload: await seal(secrets[n % users]!, pageview({ href: href(n) })) };
+    }),
+  );
+  return { secrets, encrypted, events };
+}
+
+function counters() {
+  return { rsa: vi.spyOn(webCryptoProvider, 'decryptAsymmetric'), aes: vi.spyOn(webCryptoProvider, 'decryptSymmetric') };
+}
+
+/** Every raw value stored in the account's cache database. */
+async function rawCache(): Promise<Array<{ key: IDBValidKey; value: unknown }>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(CACHE_PREFIX + account);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction('records', 'readonly');
+      const keys = tx.objectStore('records').getAllKeys();
+      const values = tx.objectStore('records').getAll();
+      tx.oncomplete = () => resolve(keys.result.map((key, n) => ({ key, value: values.result[n] })));
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const databaseNames = async () => (await indexedDB.databases()).map((info) => info.name);
+
+describe('the encrypted local cache', () => {
+  it('a later page load decrypts nothing but the private key, and returns the same result', async () => {
+    const { encrypted, events } = await dataset(12, 3);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const first = (await send()).result;
+    expect(first.events.map((e) => e.href)).toEqual(events.map((_, i) => href(i + 1)));
+
+    reload();
+    const { rsa, aes } = counters();
+    apiMock.mockResolvedValueOnce(response({}));
+    const second = (await send()).result;
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q1`);
+    expect(rsa).not.toHaveBeenCalled();
+    // Only the private key (§4.4 step 2); no user secret, no payload.
+    expect(aes).toHaveBeenCalledTimes(1);
+    expect(second.events).toEqual(first.events);
+    expect(second).toMatchObject({ uniqueUsers: (first as unknown as DashboardStats).uniqueUsers, pageviews: (first as unknown as DashboardStats).pageviews });
+  });
+
+  it('holds nothing decrypted in the clear, and another KEK cannot read it', async () => {
+    const { encrypted, events } = await dataset(4, 2);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    const raw = await rawCache();
+    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    for (const { value } of raw) {
+      const { iv, data } = value as { iv: Uint8Array; data: ArrayBuffer };
+      expect(iv).toHaveLength(12);
+      const bytes = new TextDecoder('latin1').decode(new Uint8Array(data));
+      for (const needle of ['example.com', 'PAGEVIEW', 'U0', id(1), '"k"', 'Q1']) expect(bytes).not.toContain(needle);
+      expect(JSON.stringify(Object.keys(value as object))).toBe('["iv","data"]');
+    }
+    // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
+    const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
+    expect((await other!.readAll()).broken).toHaveLength(raw.length);
+    const right = await (await openCacheStore(account, kek))!.readAll();
+    expect(right.broken).toEqual([]);
+    expect(right.records.get('meta')).toEqual({ v: 1, sequence: 'Q1' });
+  });
+
+  it('tombstones remove the right events from the cache, across page loads', async () => {
+    const { encrypted, events } = await dataset(6, 2);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    reload();
+    apiMock.mockResolvedValueOnce(response({ deletedEvents: [id(2), id(5)], sequence: 'Q2' }));
+    expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 3, 4, 6].map(id));
+    reload();
+    const { rsa, aes } = counters();
+    apiMock.mockResolvedValueOnce(response({}));
+    expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 3, 4, 6].map(id));
+    expect(rsa).not.toHaveBeenCalled();
+    expect(aes).toHaveBeenCalledTimes(1);
+  });
+
+  it('a re-exchanged secret is decrypted again; an event whose secret arrives later opens then', async () => {
+    const before = await newUserSecret();
+    const after = await newUserSecret();
+    apiMock.mockResolvedValueOnce(response({
+      events: { [account]: [
+        { secretId: 'S', eventId: id(1), payload: await seal(before, pageview({ href: 'https://x.org/before/' })) },
+        // Its secret is not known yet.
+        { secretId: 'LATE', eventId: id(2), payload: await seal(after, pageview({ href: 'https://x.org/late/' })) },
+      ] },
+      secrets: { S: await encryptSecret(before) },
+      sequence: 'Q1',
+    }));
+    expect((await send()).result.events.map((e) => e.href)).toEqual(['https://x.org/before/']);
+
+    reload();
+    const { rsa } = counters();
+    apiMock.mockResolvedValueOnce(response({
+      events: { [account]: [{ secretId: 'S', eventId: id(3), payload: await seal(after, pageview({ href: 'https://x.org/after/' })) }] },
+      secrets: { S: await encryptSecret(after), LATE: await encryptSecret(after) },
+      sequence: 'Q2',
+    }));
+    expect((await send()).result.events.map((e) => e.href)).toEqual(['https://x.org/before/', 'https://x.org/late/', 'https://x.org/after/']);
+    // S (new value) and LATE were opened; the cached event under S's old value stays.
+    expect(rsa).toHaveBeenCalledTimes(2);
+
+    reload();
+    rsa.mockClear();
+    // The server sends S again with its current value: known, nothing to open.
+    apiMock.mockResolvedValueOnce(response({ secrets: { S: await latestSecret('S') } }));
+    expect((await send()).result.events).toHaveLength(3);
+    expect(rsa).not.toHaveBeenCalled();
+  });
+
+  it('a checkpoint moved elsewhere (another tab) reconciles with the events table, opening only what is new', async () => {
+    const { encrypted, events, secrets } = await dataset(5, 2);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    // Another tab synced Q1 -> Q9: one event more in `<accountId>`, one tombstoned, cache untouched.
+    const db = await openDatabase(account);
+    await db.table('events').put({ secretId: 'U0', eventId: id(10), payload: await seal(secrets[0]!, pageview({ href: href(10) })) });
+    await db.table('events').delete(id(3));
+    await db.table('checkpoints').put({ type: 'LAST_KNOWN_CHECKPOINT', sequence: 'Q9' });
+    reload();
+    const { rsa, aes } = counters();
+    apiMock.mockResolvedValueOnce(response({}));
+    expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9`);
+    expect(rsa).not.toHaveBeenCalled();
+    // The private key and the one new payload.
+    expect(aes).toHaveBeenCalledTimes(2);
+  });
+
+  it('LOGOUT deletes the cache database (D8)', async () => {
+    const { encrypted, events } = await dataset(2, 1);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    expect(await databaseNames()).toContain(CACHE_PREFIX + account);
+    sessionStorage.setItem('session', JSON.stringify(loginResult(account, kek)));
+    apiMock.mockResolvedValueOnce(null);
+    const replies: Reply[] = [];
+    await manageHandlers.LOGOUT!({ type: 'LOGOUT', payload: null }, (reply) => replies.push(reply as Reply));
+    expect(replies).toEqual([{ type: 'LOGOUT_SUCCESS', payload: null }]);
+    const names = await databaseNames();
+    expect(names.filter((name) => name?.startsWith(CACHE_PREFIX))).toEqual([]);
+    // upstream's `<accountId>` database (encrypted events) stays.
+    expect(names).toContain(account);
+    expect(accountViews.size).toBe(0);
+  });
+});
+
+/** The newest ENCRYPTED_SECRET value stored for a secretId. */
+async function latestSecret(secretId: string): Promise<string> {
+  const db = await openDatabase(account);
+  const keys = await db.table<{ type: string; secretId?: string; value: string }>('keys').toArray();
+  return keys.filter((k) => k.secretId === secretId).pop()!.value;
+}
+
+describe('QUERY_PROGRESS (contract 3) on the worker pool', () => {
+  it('reports monotonic progress ending with done = total, then QUERY_SUCCESS; never without progress: true', async () => {
+    const workers = inProcessWorkers({ rsa: webCryptoProvider, aes: webCryptoProvider });
+    setWorkerFactoryForTests(workers.factory, 3);
+    const { encrypted, events } = await dataset(4100, 5);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const started = Date.now();
+    const { replies, result } = await send({ progress: true });
+    const elapsed = Date.now() - started;
+    const progress = replies.slice(0, -1);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    for (const reply of progress) expect(reply.type).toBe('QUERY_PROGRESS');
+    const values = progress.map((reply) => reply.payload as { done: number; total: number });
+    // 5 secrets and 4,100 events.
+    for (const value of values) expect(value.total).toBe(4105);
+    for (let i = 1; i < values.length; i++) expect(values[i]!.done).toBeGreaterThanOrEqual(values[i - 1]!.done);
+    expect(values[0]!.done).toBe(0);
+    // At most ~10 a second: the first, one per 100 ms, and the final one.
+    expect(progress.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 100));
+    expect(values[values.length - 1]).toEqual({ done: 4105, total: 4105 });
+    expect(result.events).toHaveLength(4100);
+    expect(workers.inboxes.length).toBeGreaterThan(1);
+    expect(workers.inboxes.flat().filter((m) => m.type === 'events').map((m) => m.items.length).sort((a, b) => b - a)).toEqual([2000, 2000, 100]);
+
+    // Without progress: true exactly one reply, even with work to do.
+    clearDecryptionCache();
+    setWorkerFactoryForTests(workers.factory, 3);
+    const db = await openDatabase(account);
+    await db.table('checkpoints').clear();
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    reload();
+    await (await openCacheStore(account, kek))!.clear();
+    expect((await send()).replies.map((r) => r.type)).toEqual(['QUERY_SUCCESS']);
+  }, 60_000);
+});
+
+describe('operator result (contract 5)', () => {
+  it('carries only the events inside stats.window, sorted by eventId, while the cache keeps them all', async () => {
+    const secret = await newUserSecret();
+    const old = ulid(T0 - 30 * 86_400_000, 'old');
+    apiMock.mockResolvedValueOnce(response({
+      events: { [account]: [
+        { secretId: 'S', eventId: id(2), payload: await seal(secret, pageview()) },
+        { secretId: 'S', eventId: old, payload: await seal(secret, pageview()) },
+        { secretId: 'S', eventId: id(1), payload: await seal(secret, pageview()) },
+      ] },
+      secrets: { S: await encryptSecret(secret) },
+      sequence: 'Q1',
+    }));
+    const { result } = await send();
+    expect(result.events.map((e) => e.eventId)).toEqual([id(1), id(2)]);
+    expect((result as unknown as { window: { from: string } }).window.from <= new Date(T0).toISOString()).toBe(true);
+    expect(accountViews.get(account)!.get(old)).toBeDefined();
+  });
+});
+
+describe('cache-codec', () => {
+  it('round-trips events column-wise, absent members, nulls and extra members included', () => {
+    const events: NormalizedEvent[] = [
+      { ...pageview(), eventId: id(1), accountId: 'a', secretId: 'S1' },
+      { ...pageview({ rawHref: 'https://www.example.com/?utm_source=x', geo: null, pageload: null }), eventId: id(2), accountId: 'a', secretId: 'S2' },
+      { ...pageview(), eventId: id(3), accountId: 'a', secretId: 'S1', extra: { nested: [1] } } as NormalizedEvent,
+    ];
+    delete (events[0] as Partial<NormalizedEvent>).sessionId;
+    const columns = encodeEvents(events);
+    // Repeated values are stored once.
+    expect(columns.fields.href!.d).toEqual(['https://www.example.com/']);
+    const decoded = decodeEvents(JSON.parse(JSON.stringify(columns)), 'a');
+    expect(decoded).toEqual(events);
+    expect(decoded[0]).not.toHaveProperty('sessionId');
+    expect(decoded[1]).not.toHaveProperty('extra');
+  });
+});
