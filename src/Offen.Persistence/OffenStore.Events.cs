@@ -218,9 +218,23 @@ public sealed partial class OffenStore
     /// server.md §5.7 account query with README D3: events with <c>sequence &gt; since</c>, read in pages, the
     /// tombstones after <c>since</c> and the secrets of the returned events only. Null for an unknown account.
     /// </summary>
-    public Task<AccountEventsResult?> GetAccountEventsAsync(string accountId, string? since, CancellationToken ct = default)
+    public Task<AccountEventsResult?> GetAccountEventsAsync(string accountId, string? since, CancellationToken ct = default) =>
+        GetAccountEventsAsync(accountId, since, limit: null, ct);
+
+    /// <summary>
+    /// The account query with our optional <paramref name="limit"/> (not upstream's: its clients never send it),
+    /// so a vault can fetch an account too big for one response body in pages. With a limit, at most about
+    /// <paramref name="limit"/> events are returned in (sequence, event_id) order, read on past it until the
+    /// sequence changes: events that share a sequence (a parked secret's copies, server.md §5.6) must come in one
+    /// page, or the next page's <c>since</c> would skip the rest of them. When more events remain (the page is
+    /// cut), <see cref="AccountEventsResult.Sequence"/> is the last returned event's sequence and only the
+    /// tombstones up to it are returned (later ones come with a later page); otherwise the result is exactly the
+    /// one without a limit.
+    /// </summary>
+    public Task<AccountEventsResult?> GetAccountEventsAsync(string accountId, string? since, int? limit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(accountId);
+        if (limit is < 1) throw new ArgumentOutOfRangeException(nameof(limit), "limit must be positive");
         var pageSize = Math.Max(500, _options.AccountQueryPageSize);
         return ReadAsync(async s =>
         {
@@ -229,26 +243,42 @@ public sealed partial class OffenStore
             var events = new List<EventRecord>();
             string? max = null;
             EventRow? last = null;
-            while (true)
+            var cut = false;
+            var wanted = limit ?? int.MaxValue;
+            while (!cut)
             {
+                // Below the limit, read one row more than it needs: that row tells whether the page is cut.
+                var take = events.Count < wanted ? (int)Math.Min(pageSize, (long)wanted - events.Count + 1) : pageSize;
                 var page = last is not null
-                    ? await s.QueryAsync<EventRow>(_q.AccountEventsNextPage, new { id = accountId, afterSequence = last.Sequence, afterId = last.EventId, limit = pageSize })
+                    ? await s.QueryAsync<EventRow>(_q.AccountEventsNextPage, new { id = accountId, afterSequence = last.Sequence, afterId = last.EventId, limit = take })
                     : since is null
-                        ? await s.QueryAsync<EventRow>(_q.AccountEventsFirstPage, new { id = accountId, limit = pageSize })
-                        : await s.QueryAsync<EventRow>(_q.AccountEventsFirstPageSince, new { id = accountId, since, limit = pageSize });
+                        ? await s.QueryAsync<EventRow>(_q.AccountEventsFirstPage, new { id = accountId, limit = take })
+                        : await s.QueryAsync<EventRow>(_q.AccountEventsFirstPageSince, new { id = accountId, since, limit = take });
                 foreach (var r in page)
                 {
                     var e = r.ToRecord();
+                    // Cut only where the sequence changes; never after an empty sequence, which as a `since` would
+                    // mean "from the start" to the client.
+                    if (events.Count >= wanted && events[^1].Sequence.Length > 0
+                        && !string.Equals(e.Sequence, events[^1].Sequence, StringComparison.Ordinal))
+                    {
+                        cut = true;
+                        break;
+                    }
                     events.Add(e);
                     max = Max(max, e.Sequence);
                 }
-                if (page.Count < pageSize) break;
+                if (page.Count < take) break;
                 last = page[^1];
             }
+            if (cut) max = events[^1].Sequence;
             var deleted = new List<string>();
             if (since is not null)
             {
-                foreach (var t in await s.QueryAsync<TombstoneRow>(_q.TombstonesOfAccountSince, new { id = accountId, since }))
+                var tombstones = cut
+                    ? await s.QueryAsync<TombstoneRow>(_q.TombstonesOfAccountBetween, new { id = accountId, since, until = events[^1].Sequence })
+                    : await s.QueryAsync<TombstoneRow>(_q.TombstonesOfAccountSince, new { id = accountId, since });
+                foreach (var t in tombstones)
                 {
                     deleted.Add(t.EventId ?? "");
                     max = Max(max, t.Sequence);

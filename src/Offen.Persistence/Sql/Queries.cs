@@ -104,6 +104,8 @@ internal sealed class Queries
         AccountEventsNextPage =
             $"SELECT {eventColumns} FROM events WHERE account_id = @id AND sequence >= @afterSequence AND (sequence > @afterSequence OR event_id > @afterId) ORDER BY sequence, event_id LIMIT @limit";
         TombstonesOfAccountSince = "SELECT event_id, sequence FROM tombstones WHERE account_id = @id AND sequence > @since";
+        // A page cut by our `limit` extension carries only the tombstones up to its last event's sequence.
+        TombstonesOfAccountBetween = "SELECT event_id, sequence FROM tombstones WHERE account_id = @id AND sequence > @since AND sequence <= @until";
         TombstoneExpiredEvents =
             "INSERT INTO tombstones (event_id, account_id, secret_id, sequence) SELECT event_id, account_id, secret_id, @seq FROM events WHERE event_id < @deadline"
             + TombstoneUpsertSuffix;
@@ -148,6 +150,7 @@ internal sealed class Queries
     public string AccountEventsFirstPageSince { get; }
     public string AccountEventsNextPage { get; }
     public string TombstonesOfAccountSince { get; }
+    public string TombstonesOfAccountBetween { get; }
     public string TombstoneExpiredEvents { get; }
     public string DeleteExpiredEvents { get; }
     public string DeleteExpiredTombstones { get; }

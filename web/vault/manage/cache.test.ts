@@ -128,7 +128,7 @@ describe('the encrypted local cache', () => {
     const { rsa, aes } = counters();
     apiMock.mockResolvedValueOnce(response({}));
     const second = (await send()).result;
-    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q1`);
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q1&limit=50000`);
     expect(rsa).not.toHaveBeenCalled();
     // Only the private key (§4.4 step 2); no user secret, no payload.
     expect(aes).toHaveBeenCalledTimes(1);
@@ -218,7 +218,7 @@ describe('the encrypted local cache', () => {
     const { rsa, aes } = counters();
     apiMock.mockResolvedValueOnce(response({}));
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
-    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9`);
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9&limit=50000`);
     expect(rsa).not.toHaveBeenCalled();
     // The private key and the one new payload.
     expect(aes).toHaveBeenCalledTimes(2);

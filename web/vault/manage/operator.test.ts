@@ -89,7 +89,7 @@ describe('operator QUERY', () => {
     }));
 
     const result = await query();
-    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}`);
+    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}?limit=50000`);
     expect(result.events).toEqual([
       { ...vectorEvent(), eventId: id(1), accountId: ACCOUNT, secretId: 'S1' },
       { ...pageview({ href: 'https://www.example.com/two/' }), eventId: id(2), accountId: ACCOUNT, secretId: 'S2' },
@@ -134,7 +134,7 @@ describe('operator QUERY', () => {
       sequence: 'Q2',
     }));
     const result = await query();
-    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${ACCOUNT}?since=Q1`);
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${ACCOUNT}?since=Q1&limit=50000`);
     expect(result.events.map((e) => [e.eventId, e.href])).toEqual([
       [id(7), 'https://www.example.com/seven/'],
       [id(8), 'https://www.example.com/eight/'],
@@ -150,7 +150,7 @@ describe('operator QUERY', () => {
     aes.mockClear();
     apiMock.mockResolvedValueOnce(accountResponse({}));
     expect((await query()).events).toHaveLength(2);
-    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${ACCOUNT}?since=Q2`);
+    expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${ACCOUNT}?since=Q2&limit=50000`);
     expect(aes).toHaveBeenCalledTimes(1);
     expect(await db.table('checkpoints').get('LAST_KNOWN_CHECKPOINT')).toMatchObject({ sequence: 'Q2' });
   });
@@ -213,6 +213,6 @@ describe('operator QUERY', () => {
     vi.mocked(openDatabase).mockResolvedValue(new MemoryDatabase(odd));
     apiMock.mockResolvedValueOnce({ ...accountResponse({}), accountId: odd });
     await query({ query: { accountId: odd }, authenticatedUser: loginResult(odd, kek) });
-    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc');
+    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc?limit=50000');
   });
 });

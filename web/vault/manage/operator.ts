@@ -1,10 +1,12 @@
 // The operator dashboard's data (clients-and-crypto.md §5.5, §4.4 "An operator decrypting"): encrypted
 // events and secrets are synced incrementally into the `<accountId>` database (§4.7) and decrypted along the
-// chain KEK -> private JWK -> user secret -> payload (§4.2). What was decrypted is kept per account
-// (cache-view.ts): in memory for the session and, encrypted under a key derived from the KEK, in the
-// `offen-cache-<accountId>` database for the next page load (cache-store.ts). A query whose view matches the
-// checkpoint only decrypts what the sync brought; anything else reconciles the view with the whole `events`
-// table. The RSA and AES work runs on a pool of Web Workers (worker-pool.ts).
+// chain KEK -> private JWK -> user secret -> payload (§4.2). The sync runs in pages (paging.ts, issue 4
+// item 6), pipelined: the next page downloads while this one decrypts from memory, and its writes run
+// alongside. What was decrypted is kept per account (cache-view.ts): in memory for the session and, encrypted
+// under a key derived from the KEK, in the `offen-cache-<accountId>` database for the next page load
+// (cache-store.ts). A query whose view matches the checkpoint only decrypts what the sync brings; any other
+// view is first reconciled with the whole `events` table. The RSA and AES work runs on a pool of Web Workers
+// (worker-pool.ts, decrypt-pipeline.ts).
 import type { CryptoProvider } from '../../shared/crypto.ts';
 import type { LoginResult } from '../../shared/protocol.ts';
 import { api } from '../api.ts';
@@ -21,19 +23,16 @@ import { isEventEnvelope } from './schema.ts';
 import type { AccountResponse, EncryptedEventRecord, Query, QueryResult } from './types.ts';
 import { CHECKPOINT } from './visitor.ts';
 import { getDecryptor } from './worker-pool.ts';
+import { decryptRecords, ProgressTracker } from './decrypt-pipeline.ts';
+import type { Progress } from './decrypt-pipeline.ts';
+import { accountPages } from './paging.ts';
 
-export interface Progress {
-  done: number;
-  total: number;
-}
+export type { Progress };
 
 export interface OperatorOptions {
   /** Decryption progress (contract 3: QUERY_PROGRESS), at most about ten times a second, ending with done = total. */
   onProgress?: (progress: Progress) => void;
 }
-
-/** Minimum spacing of progress reports (the auditorium re-renders on each). */
-const PROGRESS_INTERVAL_MS = 100;
 
 function keyEncryptionKey(user: LoginResult | null | undefined, accountId: string): JsonWebKey {
   const account = user?.accounts?.find((candidate) => candidate.accountId === accountId);
@@ -72,62 +71,75 @@ function responseSecrets(response: AccountResponse): Map<string, string> {
   return secrets;
 }
 
-/**
- * §5.5 step 4: store events and new secrets, apply tombstones, move the checkpoint. Returns the stored
- * incoming events. `trusted` says the view matches the database, so a secret it holds unchanged is known.
- */
-async function store(
-  db: Database,
-  accountId: string,
-  response: AccountResponse,
-  secrets: Map<string, string>,
-  view: AccountView,
-  trusted: boolean,
-  stored: () => Promise<Map<string, string>>,
-): Promise<EncryptedEventRecord[]> {
-  const events = db.table<EncryptedEventRecord>('events');
-  const incoming: EncryptedEventRecord[] = [];
+/** A page's events as stored records (§4.7), without those its own tombstones delete. */
+function pageRecords(response: AccountResponse, accountId: string, deleted: Set<string>): EncryptedEventRecord[] {
+  const records: EncryptedEventRecord[] = [];
   for (const event of response.events?.[accountId] ?? []) {
-    if (!isEventEnvelope(event) || typeof event.payload !== 'string') continue;
-    incoming.push(event.secretId === undefined
+    if (!isEventEnvelope(event) || typeof event.payload !== 'string' || deleted.has(event.eventId)) continue;
+    records.push(event.secretId === undefined
       ? { eventId: event.eventId, payload: event.payload }
       : { eventId: event.eventId, secretId: event.secretId, payload: event.payload });
   }
-  if (incoming.length > 0) await events.bulkPut(incoming);
+  return records;
+}
 
+/**
+ * §5.5 step 4: the page's secrets that are not stored yet. A known secret is not stored twice; a secretId that
+ * comes back with a different value was re-exchanged (§4.4 step 4) and is stored again: the new row wins
+ * because it is read last. The view matches the database here, so a secret it holds unchanged is known.
+ */
+async function freshSecrets(secrets: Map<string, string>, view: AccountView, stored: () => Promise<Map<string, string>>): Promise<EncryptedSecretRecord[]> {
   const fresh: EncryptedSecretRecord[] = [];
   for (const [secretId, value] of secrets) {
-    if (trusted && view.secrets.get(secretId)?.fp === secretFingerprint(value)) continue;
-    // §5.5: a known secret is not stored twice. A secretId that comes back with a different value was
-    // re-exchanged (§4.4 step 4): the new row wins because it is read last.
+    if (view.secrets.get(secretId)?.fp === secretFingerprint(value)) continue;
     const known = await stored();
     if (known.get(secretId) === value) continue;
     known.set(secretId, value);
     fresh.push({ type: 'ENCRYPTED_SECRET', secretId, value });
   }
-  if (fresh.length > 0) await db.table<KeyRecord>('keys').bulkPut(fresh);
+  return fresh;
+}
 
-  const deleted = new Set(response.deletedEvents ?? []);
-  if (deleted.size > 0) await events.bulkDelete([...deleted]);
-  if (response.sequence) await db.table<CheckpointRecord>('checkpoints').put({ type: CHECKPOINT, sequence: response.sequence });
-  return incoming.filter((record) => !deleted.has(record.eventId));
+/**
+ * §5.5 step 4 for one page: store its events and new secrets, apply its tombstones, then move the checkpoint,
+ * last, so that a crash never leaves a checkpoint ahead of the events stored.
+ */
+async function persistPage(
+  db: Database,
+  records: EncryptedEventRecord[],
+  fresh: EncryptedSecretRecord[],
+  deleted: string[],
+  sequence: string | null,
+): Promise<void> {
+  const events = db.table<EncryptedEventRecord>('events');
+  await Promise.all([
+    records.length > 0 ? events.bulkPut(records) : undefined,
+    fresh.length > 0 ? db.table<KeyRecord>('keys').bulkPut(fresh) : undefined,
+  ]);
+  if (deleted.length > 0) await events.bulkDelete(deleted);
+  if (sequence) await db.table<CheckpointRecord>('checkpoints').put({ type: CHECKPOINT, sequence });
 }
 
 /**
  * The view to start from: the session's when it matches the checkpoint, else the local cache's, else the
- * session's or an empty one (both then get reconciled with the whole table).
+ * session's or an empty one (both then get reconciled with the whole table). `unreadable` says the cache as a
+ * whole did not open (e.g. written under another KEK) and is to be cleared, once the KEK proved right.
  */
-async function loadView(accountId: string, checkpoint: string | null, cache: CacheStore | null): Promise<AccountView> {
+async function loadView(
+  accountId: string,
+  checkpoint: string | null,
+  cache: CacheStore | null,
+): Promise<{ view: AccountView; unreadable: boolean }> {
   const memory = accountViews.get(accountId);
-  if (memory && memory.sequence !== null && memory.sequence === checkpoint) return memory;
+  if (memory && memory.sequence !== null && memory.sequence === checkpoint) return { view: memory, unreadable: false };
+  let unreadable = false;
   if (cache) {
     try {
       const { records, broken } = await cache.readAll();
       if (records.size > 0 || broken.length > 0) {
         const loaded = AccountView.fromRecords(accountId, records, broken);
-        if (loaded && (!memory || loaded.sequence === checkpoint)) return loaded;
-        // Unreadable as a whole (e.g. written under another KEK): start over.
-        if (!loaded) await cache.clear();
+        if (loaded && (!memory || loaded.sequence === checkpoint)) return { view: loaded, unreadable: false };
+        unreadable = !loaded;
       }
     } catch {
       // The cache is only a shortcut: without it the view is rebuilt from the `events` table.
@@ -137,16 +149,20 @@ async function loadView(accountId: string, checkpoint: string | null, cache: Cac
   view.sequence = null;
   // Whatever is stored is replaced by the reconciled view.
   view.markAllDirty();
-  return view;
+  return { view, unreadable };
 }
 
-/** Delta: what the sync brought, plus failed events whose secret arrived or changed (§4.4 step 4 re-exchange). */
+/**
+ * Delta: what a page brought, plus failed events whose secret arrived or changed (§4.4 step 4 re-exchange).
+ * `written` settles once the earlier pages are stored, where a failed event of an earlier page is read back.
+ */
 async function planDelta(
   db: Database,
   view: AccountView,
   incoming: EncryptedEventRecord[],
   deleted: string[],
   secrets: Map<string, string>,
+  written: () => Promise<void>,
 ): Promise<EncryptedEventRecord[]> {
   for (const eventId of deleted) view.remove(eventId);
   const changed = new Set<string>();
@@ -157,18 +173,25 @@ async function planDelta(
     view.deleteSecret(secretId);
   }
   // Events already opened stay: an eventId's payload never changes, and it opened under the secret of its
-  // time (the server parks a re-exchanged visitor's old events under new ids anyway, §4.4 step 4).
+  // time (the server parks a re-exchanged visitor's old events under new ids anyway, §4.4 step 4). For the
+  // same reason an event the server sends again (a sync that restarted) is not opened twice.
   const reopen = new Set<string>();
   if (changed.size > 0) {
     for (const [eventId, secretId] of view.failed) if (secretId !== null && changed.has(secretId)) reopen.add(eventId);
   }
-  const records = [...incoming];
-  for (const record of incoming) reopen.delete(record.eventId);
-  const events = db.table<EncryptedEventRecord>('events');
-  for (const eventId of reopen) {
-    const record = await events.get(eventId);
-    if (record) records.push(record);
-    else view.remove(eventId);
+  const records: EncryptedEventRecord[] = [];
+  for (const record of incoming) {
+    reopen.delete(record.eventId);
+    if (view.get(record.eventId)?.secretId !== record.secretId || record.secretId === undefined) records.push(record);
+  }
+  if (reopen.size > 0) {
+    await written();
+    const events = db.table<EncryptedEventRecord>('events');
+    for (const eventId of reopen) {
+      const record = await events.get(eventId);
+      if (record) records.push(record);
+      else view.remove(eventId);
+    }
   }
   return records;
 }
@@ -196,84 +219,57 @@ async function planFull(db: Database, view: AccountView, stored: () => Promise<M
   return open;
 }
 
-function progressReporter(onProgress: OperatorOptions['onProgress'], total: number) {
-  let done = 0;
-  let last = 0;
-  const report = () => onProgress!({ done, total });
-  if (onProgress && total > 0) {
-    report();
-    last = Date.now();
-  }
-  return {
-    add(count: number) {
-      done += count;
-      if (!onProgress || total === 0) return;
-      const now = Date.now();
-      if (now - last >= PROGRESS_INTERVAL_MS && done < total) {
-        last = now;
-        report();
-      }
-    },
-    finish() {
-      if (!onProgress || total === 0) return;
-      done = total;
-      report();
-    },
-  };
+/** GET /api/accounts/<id> for one page (§5.5 step 3, with `limit`, paging.ts). */
+async function fetchPage(accountId: string, since: string | null, limit: number): Promise<AccountResponse> {
+  const params = since ? `?since=${encodeURIComponent(since)}&limit=${limit}` : `?limit=${limit}`;
+  const response = await api<AccountResponse>('GET', `/api/accounts/${encodeURIComponent(accountId)}${params}`);
+  if (!response || typeof response !== 'object') throw new Error('The account response carried no data.');
+  return response;
 }
 
-/** §4.4 steps 3–4 for `records`: open the secrets they need (unless the view has them), then the payloads. */
-async function decrypt(
-  view: AccountView,
-  records: EncryptedEventRecord[],
-  privateKey: JsonWebKey,
-  secretValue: (secretId: string) => Promise<string | undefined>,
-  onProgress: OperatorOptions['onProgress'],
-): Promise<void> {
-  const needed = new Set<string>();
-  for (const record of records) if (record.secretId && typeof record.payload === 'string') needed.add(record.secretId);
-  const toOpen: Array<[string, string]> = [];
-  for (const secretId of needed) {
-    const entry = view.secrets.get(secretId);
-    const value = await secretValue(secretId);
-    if (value === undefined) {
-      // No value now (none stored): nothing opens; a delta keeps what the view already has.
-      continue;
-    }
-    if (entry?.fp !== secretFingerprint(value)) toOpen.push([secretId, value]);
-  }
-  const progress = progressReporter(onProgress, toOpen.length + records.length);
-  const decryptor = await getDecryptor();
-  if (toOpen.length > 0) {
-    const opened = await decryptor.openSecrets(privateKey, toOpen, progress.add);
-    toOpen.forEach(([secretId, value], n) => view.setSecret(secretId, { fp: secretFingerprint(value), jwk: opened[n] ?? null }));
-  }
-  const secrets = new Map<string, JsonWebKey>();
-  for (const secretId of needed) {
-    const jwk = view.secrets.get(secretId)?.jwk;
-    if (jwk) secrets.set(secretId, jwk);
-  }
-  const items: Array<[string, string, string]> = [];
-  let skipped = 0;
-  for (const record of records) {
-    if (record.secretId && typeof record.payload === 'string' && secrets.has(record.secretId)) {
-      items.push([record.eventId, record.secretId, record.payload]);
-    } else {
-      // §4.4 step 4: no secret, an anonymous event or a secret that does not open: dropped (and remembered).
-      view.setFailed(record.eventId, record.secretId ?? null);
-      skipped++;
-    }
-  }
-  progress.add(skipped);
-  const opened = items.length > 0 ? await decryptor.openEvents(view.accountId, secrets, items, progress.add) : [];
-  opened.forEach((event, n) => {
-    if (event) view.add(event);
-    else view.setFailed(items[n]![0], items[n]![1]);
-  });
-  progress.finish();
+/**
+ * The local side of a query, read while the first page downloads: the view to start from and, when it does
+ * not match the checkpoint, the stored events it lacks (planFull; they open before the first page).
+ */
+async function openLocal(
+  db: Database,
+  accountId: string,
+  kek: JsonWebKey,
+  checkpoint: string | null,
+  stored: () => Promise<Map<string, string>>,
+): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; reconcile: EncryptedEventRecord[] }> {
+  const cache = await openCacheStore(accountId, kek);
+  const { view, unreadable } = await loadView(accountId, checkpoint, cache);
+  const trusted = view.sequence !== null && view.sequence === checkpoint;
+  return { cache, view, unreadable, reconcile: trusted ? [] : await planFull(db, view, stored) };
 }
 
-/** QUERY with query.accountId set (§1.4, §5.5). */
+/** result.account: the server's account fields, without the bulk of encrypted data nothing reads (see below). */
+function accountFields(response: AccountResponse, sequence: string | null, privateKey: JsonWebKey): object {
+  const account: Partial<AccountResponse> & { privateKey: JsonWebKey } = { ...response, privateKey };
+  delete account.events;
+  delete account.secrets;
+  delete account.deletedEvents;
+  if (sequence) account.sequence = sequence;
+  return account;
+}
+
+async function writeCache(cache: CacheStore | null, view: AccountView): Promise<void> {
+  if (!cache) return;
+  try {
+    await cache.write(view.takeChanges());
+  } catch {
+    // Failing to cache (quota, private mode) costs the next page load time, not this result.
+    view.markAllDirty();
+  }
+}
+
+/**
+ * QUERY with query.accountId set (§1.4, §5.5). The sync runs in pages (paging.ts) as a pipeline: the next
+ * page downloads while this one decrypts, and a page's events are written to `<accountId>` while they decrypt
+ * from memory; its checkpoint follows once they are stored. A view that does not match the checkpoint is first
+ * reconciled with the `events` table (planFull), after which every page is a delta.
+ */
 export async function operatorQuery(
   query: Query & { accountId: string },
   user: LoginResult | null | undefined,
@@ -284,48 +280,94 @@ export async function operatorQuery(
   return withLock(`account:${accountId}`, async () => {
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
-    const since = checkpoint ? `?since=${encodeURIComponent(checkpoint)}` : '';
-    const response = await api<AccountResponse>('GET', `/api/accounts/${encodeURIComponent(accountId)}${since}`);
-    if (!response || typeof response !== 'object') throw new Error('The account response carried no data.');
-    const provider = await getCryptoProvider();
-    const privateKey = await openPrivateKey(provider, kek, response.encryptedPrivateKey);
-    const cache = await openCacheStore(accountId, kek);
-
-    let view: AccountView;
+    // The first request goes out before anything local is read.
+    const pages = accountPages((since, limit) => fetchPage(accountId, since, limit), accountId, checkpoint);
+    const stored = dexieSecrets(db);
+    const progress = new ProgressTracker(options.onProgress);
+    let view: AccountView | undefined;
+    let cache: CacheStore | null = null;
+    // The writes of the pages so far, one after the other (page k+1's tombstones may delete page k's events).
+    let written: Promise<void> = Promise.resolve();
+    // True between pages: every page handed over is decrypted into the view, which then matches the
+    // checkpoint the writes end with.
+    let settled = false;
     try {
-      view = await loadView(accountId, checkpoint, cache);
-      const delta = view.sequence !== null && view.sequence === checkpoint;
-      const secrets = responseSecrets(response);
-      const stored = dexieSecrets(db);
-      const incoming = await store(db, accountId, response, secrets, view, delta, stored);
-      const records = delta
-        ? await planDelta(db, view, incoming, response.deletedEvents ?? [], secrets)
-        : await planFull(db, view, stored);
-      // A delta takes a secret's value from the response, else keeps the view's, else asks the `keys` table.
-      const secretValue = async (secretId: string): Promise<string | undefined> => {
-        const sent = secrets.get(secretId);
-        if (sent !== undefined) return sent;
-        if (delta && view.secrets.has(secretId)) return undefined;
-        return (await stored()).get(secretId);
-      };
-      await decrypt(view, records, privateKey, secretValue, options.onProgress);
-      view.sequence = response.sequence || checkpoint;
-      accountViews.set(accountId, view);
+      // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
+      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(db, accountId, kek, checkpoint, stored)]);
+      if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
+      if (firstSettled.status === 'rejected') throw firstSettled.reason;
+      if (localSettled.status === 'rejected') throw localSettled.reason;
+      const first = firstSettled.value;
+      const local = localSettled.value;
+      if (first.done) throw new Error('The account response carried no data.');
+      const provider = await getCryptoProvider();
+      const privateKey = await openPrivateKey(provider, kek, first.value.response.encryptedPrivateKey);
+      if (local.unreadable && cache) {
+        try {
+          // The KEK opened the private key, so the cache is another KEK's (or damaged): start it over.
+          await cache.clear();
+        } catch {
+          // Still only a shortcut: the writes at the end replace what they can.
+        }
+      }
+      const decryptor = await getDecryptor();
+      const current = local.view;
+      // Reconciling: the stored events the view lacks, with the stored secrets (the `keys` table).
+      await decryptRecords(current, local.reconcile, privateKey, async (secretId) => (await stored()).get(secretId), progress, decryptor);
+      current.sequence = checkpoint;
+      settled = true;
+
+      let page = first.value;
+      for (;;) {
+        settled = false;
+        const { response } = page;
+        const secrets = responseSecrets(response);
+        const deleted = response.deletedEvents ?? [];
+        const incoming = pageRecords(response, accountId, new Set(deleted));
+        const fresh = await freshSecrets(secrets, current, stored);
+        const sequence = response.sequence || null;
+        const before = written;
+        written = before.then(() => persistPage(db, incoming, fresh, deleted, sequence));
+        // Awaited below; a failure meanwhile is not "unhandled".
+        written.catch(() => undefined);
+        const records = await planDelta(db, current, incoming, deleted, secrets, () => before);
+        // A delta takes a secret's value from the page, else keeps the view's, else asks the `keys` table.
+        const secretValue = (secretId: string): string | undefined | Promise<string | undefined> => {
+          const sent = secrets.get(secretId);
+          if (sent !== undefined || current.secrets.has(secretId)) return sent;
+          return stored().then((values) => values.get(secretId));
+        };
+        await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
+        // At most one page's writes run behind the decryption (they hold that page's records in memory).
+        await before;
+        if (sequence) current.sequence = sequence;
+        settled = true;
+        if (page.last) break;
+        const next = await pages.next();
+        if (next.done) break;
+        page = next.value;
+      }
+      await written;
+      accountViews.set(accountId, current);
+      await writeCache(cache, current);
+      progress.finish();
+      // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
+      // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
+      // nothing reads them, and a big account's would be cloned into the reply by postMessage.
+      return computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: 'window' });
     } catch (err) {
-      // A half-applied view must not be trusted by the next query: it starts from the cache again.
-      accountViews.delete(accountId);
+      // Whatever was written must be done before the lock is released.
+      const writesDone = await written.then(() => true, () => false);
+      if (view && settled && writesDone && view.sequence !== null) {
+        // A page failed to arrive (network, 429): the view matches the checkpoint of the pages stored, so the
+        // next query goes on from there instead of decrypting them again.
+        accountViews.set(accountId, view);
+        await writeCache(cache, view);
+      } else {
+        // A half-applied view must not be trusted by the next query: it starts from the cache again.
+        accountViews.delete(accountId);
+      }
       throw err;
     }
-    if (cache) {
-      try {
-        await cache.write(view.takeChanges());
-      } catch {
-        // Failing to cache (quota, private mode) costs the next page load time, not this result.
-        view.markAllDirty();
-      }
-    }
-    // §5.5: result.account is the whole server response plus the decrypted private JWK; contract 5: only the
-    // window's events travel back.
-    return computeResult(view.events(), query, { ...response, privateKey }, { events: 'window' });
   });
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database, Table, TableName } from '../storage.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import type { EventPayload, LoginResult } from '../../shared/protocol.ts';
+import type { AccountResponse } from './types.ts';
 
 /** crypto-vectors.json (clients-and-crypto.md §6): KEK -> private JWK -> user secret -> payload. */
 // Resolved with node:path: under happy-dom the global URL is the DOM's, which resolves against the page URL.
@@ -76,4 +77,79 @@ export function loginResult(accountId: string, kek: JsonWebKey | null, accountUs
     adminLevel: 1,
     accounts: [{ accountName: 'Example', accountId, keyEncryptionKey: kek, created: '2024-10-01T00:00:00Z' }],
   };
+}
+
+/** One row of the fake server's `events` table: the envelope the API sends, with its sequence. */
+export interface ServerEvent {
+  sequence: string;
+  eventId: string;
+  secretId?: string;
+  payload: string;
+}
+
+/**
+ * GET /api/accounts/<id> over an in-memory account (clients-and-crypto.md §5.5 step 3, server.md §5.7) with
+ * the optional `limit` (issue 4 item 6): events with sequence > since in (sequence, eventId) order, at most
+ * `limit` of them but never cutting a group of one sequence; a cut page's `sequence` is its last event's and
+ * it carries only the tombstones up to it. `honourLimit: false` plays a server that ignores `limit`.
+ */
+export class FakeAccountServer {
+  events: ServerEvent[] = [];
+  tombstones: Array<{ sequence: string; eventId: string }> = [];
+  readonly secrets = new Map<string, string>();
+  honourLimit = true;
+  /** Every request, in order: its since, its limit, and the log position it was made at. */
+  readonly requests: Array<{ since: string | null; limit: number | null; at: number }> = [];
+  /** Runs before request n (0-based) is answered: change the data, or throw to fail the request. */
+  beforeAnswer?: (n: number) => void;
+
+  constructor(
+    readonly base: Omit<AccountResponse, 'events' | 'secrets' | 'deletedEvents' | 'sequence'>,
+    /** A shared log (requests are appended as `request <since>`), e.g. interleaved with decryptions. */
+    readonly log: string[] = [],
+  ) {}
+
+  /** Deletes events now, with a tombstone of the given sequence each (server.md §5.8). */
+  delete(sequence: string, ...eventIds: string[]): void {
+    this.events = this.events.filter((event) => !eventIds.includes(event.eventId));
+    for (const eventId of eventIds) this.tombstones.push({ sequence, eventId });
+  }
+
+  /** The api() stand-in: answers asynchronously, like the network. */
+  async handle(path: string): Promise<AccountResponse> {
+    const url = new URL(path, 'https://offen.example.org');
+    const since = url.searchParams.get('since');
+    const limitParam = url.searchParams.get('limit');
+    const limit = limitParam === null ? null : Number(limitParam);
+    const n = this.requests.length;
+    this.requests.push({ since, limit, at: this.log.length });
+    this.log.push(`request ${since ?? '-'}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    this.beforeAnswer?.(n);
+    const rows = this.events
+      .filter((event) => since === null || event.sequence > since)
+      .sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : a.eventId < b.eventId ? -1 : 1));
+    let take = rows.length;
+    if (this.honourLimit && limit !== null && rows.length > limit) {
+      take = limit;
+      while (take < rows.length && rows[take]!.sequence === rows[take - 1]!.sequence) take++;
+    }
+    const page = rows.slice(0, take);
+    const cut = take < rows.length;
+    const until = cut ? page[page.length - 1]!.sequence : null;
+    const tombstones = since === null ? [] : this.tombstones.filter((t) => t.sequence > since && (until === null || t.sequence <= until));
+    let sequence: string | null = until;
+    if (!cut) for (const s of [...page.map((e) => e.sequence), ...tombstones.map((t) => t.sequence)]) if (sequence === null || s > sequence) sequence = s;
+    const secrets: Record<string, string> = {};
+    for (const event of page) if (event.secretId && this.secrets.has(event.secretId)) secrets[event.secretId] = this.secrets.get(event.secretId)!;
+    const response: AccountResponse = { ...this.base };
+    if (page.length > 0) {
+      response.events = { [this.base.accountId]: page.map(({ eventId, secretId, payload }) => (secretId === undefined ? { eventId, payload } : { eventId, secretId, payload })) };
+    }
+    if (Object.keys(secrets).length > 0) response.secrets = secrets;
+    if (tombstones.length > 0) response.deletedEvents = tombstones.map((t) => t.eventId);
+    if (sequence !== null) response.sequence = sequence;
+    // Through JSON, as over the wire.
+    return JSON.parse(JSON.stringify(response)) as AccountResponse;
+  }
 }

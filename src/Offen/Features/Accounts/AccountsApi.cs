@@ -30,9 +30,21 @@ public static class AccountsApi
             await Api.ErrorAsync(ctx, 403, "router: user is not allowed to access this account");
             return;
         }
+        int? limit = null;
+        if (ctx.Request.Query.TryGetValue("limit", out var limitValues))
+        {
+            // Our extension, never sent by upstream's clients (docs/adr/0003-http-surface.md): a plain decimal
+            // integer in range, given once; anything else is refused rather than guessed at.
+            if (limitValues.Count != 1 || ParseLimit(limitValues[0]) is not { } parsed)
+            {
+                await Api.ErrorAsync(ctx, 400, $"router: limit must be an integer between {MinLimit} and {MaxLimit}");
+                return;
+            }
+            limit = parsed;
+        }
         var since = ctx.Request.Query["since"].ToString();
         var sinceOrNull = string.IsNullOrEmpty(since) ? null : since;
-        var result = await store.GetAccountEventsAsync(accountID, sinceOrNull, ctx.RequestAborted);
+        var result = await store.GetAccountEventsAsync(accountID, sinceOrNull, limit, ctx.RequestAborted);
         if (result is null)
         {
             await Api.ErrorAsync(ctx, 404, "router: account not found");
@@ -48,6 +60,17 @@ public static class AccountsApi
         await Api.JsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, deleted, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
             string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken), WireJson.Default.AccountResult);
+    }
+
+    /// <summary>Bounds of the <c>limit</c> query parameter: a page of 200,000 events is about 120 MB of JSON.</summary>
+    private const int MinLimit = 1000, MaxLimit = 200_000;
+
+    private static int? ParseLimit(string? value)
+    {
+        // ASCII digits only: no sign, spaces, exponent or thousands separators; more than six digits is out of range anyway.
+        if (string.IsNullOrEmpty(value) || value.Length > 6 || !value.All(char.IsAsciiDigit)) return null;
+        var n = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        return n is >= MinLimit and <= MaxLimit ? n : null;
     }
 
     private static async Task RetireAccount(HttpContext ctx, string accountID, OffenStore store, DelayingRateLimiter limiter, AccountStylesCache styles)

@@ -1,0 +1,158 @@
+// The operator's decryption of one batch of stored records (clients-and-crypto.md §4.4 "An operator
+// decrypting", steps 3–4) on the worker pool, pipelined: every batch of user secrets is queued at once, and the
+// events of a secret are queued as soon as its batch has opened, so no worker waits for the last RSA batch
+// before the AES work starts. Progress (issue 4 contract 3) runs across all the batches of one query.
+import { secretFingerprint } from './cache-view.ts';
+import type { AccountView } from './cache-view.ts';
+import type { EncryptedEventRecord } from './types.ts';
+import { EVENT_BATCH, SECRET_BATCH } from './worker-pool.ts';
+import type { Decryptor } from './worker-pool.ts';
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+/** Minimum spacing of progress reports (the auditorium re-renders on each). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Progress of one query (contract 3): `total` grows as pages arrive (their events and the secrets they need),
+ * `done` never decreases, reports come at most about ten times a second and the last one has done = total.
+ * Nothing is reported while there is nothing to do.
+ */
+export class ProgressTracker {
+  private done = 0;
+  private total = 0;
+  private last = 0;
+
+  constructor(private readonly onProgress: ((progress: Progress) => void) | undefined) {}
+
+  grow(count: number): void {
+    if (count <= 0) return;
+    const first = this.total === 0;
+    this.total += count;
+    if (first && this.onProgress) this.report();
+  }
+
+  /** Bound, so it can be handed to the decryptor as its per-batch callback. */
+  readonly add = (count: number): void => {
+    this.done = Math.min(this.total, this.done + count);
+    if (!this.onProgress || this.done >= this.total) return;
+    if (Date.now() - this.last >= PROGRESS_INTERVAL_MS) this.report();
+  };
+
+  finish(): void {
+    if (!this.onProgress || this.total === 0) return;
+    this.done = this.total;
+    this.report();
+  }
+
+  private report(): void {
+    this.last = Date.now();
+    this.onProgress!({ done: this.done, total: this.total });
+  }
+}
+
+type Item = [eventId: string, secretId: string, payload: string];
+
+/**
+ * Opens `records` into the view: the user secrets they need that the view lacks (or holds from another value),
+ * then their payloads. `secretValue` says which encrypted value a secret has now (undefined: keep the view's).
+ */
+export async function decryptRecords(
+  view: AccountView,
+  records: EncryptedEventRecord[],
+  privateKey: JsonWebKey,
+  secretValue: (secretId: string) => string | undefined | Promise<string | undefined>,
+  progress: ProgressTracker,
+  decryptor: Decryptor,
+): Promise<void> {
+  if (records.length === 0) return;
+  const needed = new Set<string>();
+  for (const record of records) if (record.secretId && typeof record.payload === 'string') needed.add(record.secretId);
+  const toOpen: Array<[string, string]> = [];
+  for (const secretId of needed) {
+    // No value now (none stored): nothing opens; the view keeps what it has.
+    const value = await secretValue(secretId);
+    if (value !== undefined && view.secrets.get(secretId)?.fp !== secretFingerprint(value)) toOpen.push([secretId, value]);
+  }
+  progress.grow(toOpen.length + records.length);
+
+  const opening = new Set(toOpen.map(([secretId]) => secretId));
+  const waiting = new Map<string, Item[]>();
+  const ready: Item[] = [];
+  const secrets = new Map<string, JsonWebKey>();
+  let failed = 0;
+  const fail = (eventId: string, secretId: string | null) => {
+    // §4.4 step 4: no secret, an anonymous event or a secret that does not open: dropped (and remembered).
+    view.setFailed(eventId, secretId);
+    failed++;
+  };
+  for (const record of records) {
+    const { eventId, secretId, payload } = record;
+    if (!secretId || typeof payload !== 'string') {
+      fail(eventId, secretId ?? null);
+    } else if (opening.has(secretId)) {
+      let list = waiting.get(secretId);
+      if (!list) waiting.set(secretId, (list = []));
+      list.push([eventId, secretId, payload]);
+    } else {
+      const jwk = view.secrets.get(secretId)?.jwk;
+      if (jwk) {
+        secrets.set(secretId, jwk);
+        ready.push([eventId, secretId, payload]);
+      } else {
+        fail(eventId, secretId);
+      }
+    }
+  }
+
+  const eventTasks: Array<Promise<void>> = [];
+  let queued = 0;
+  /** Queues full batches of `ready` (all of it when `all`), so each worker message carries EVENT_BATCH events. */
+  const flush = (all: boolean) => {
+    while (ready.length - queued >= EVENT_BATCH || (all && ready.length > queued)) {
+      const items = ready.slice(queued, queued + EVENT_BATCH);
+      queued += items.length;
+      eventTasks.push(
+        decryptor.openEvents(view.accountId, secrets, items, progress.add).then((opened) => {
+          opened.forEach((event, n) => {
+            if (event) view.add(event);
+            else view.setFailed(items[n]![0], items[n]![1]);
+          });
+        }),
+      );
+    }
+  };
+
+  const secretTasks: Array<Promise<void>> = [];
+  for (let i = 0; i < toOpen.length; i += SECRET_BATCH) {
+    const batch = toOpen.slice(i, i + SECRET_BATCH);
+    secretTasks.push(
+      decryptor.openSecrets(privateKey, batch, progress.add).then((opened) => {
+        batch.forEach(([secretId, value], n) => {
+          const jwk = opened[n] ?? null;
+          view.setSecret(secretId, { fp: secretFingerprint(value), jwk });
+          const items = waiting.get(secretId) ?? [];
+          waiting.delete(secretId);
+          if (jwk) {
+            secrets.set(secretId, jwk);
+            for (const item of items) ready.push(item);
+          } else {
+            for (const [eventId] of items) fail(eventId, secretId);
+          }
+        });
+        flush(false);
+      }),
+    );
+  }
+  // Events whose secrets the view already holds go to the pool right behind the secrets.
+  flush(true);
+  progress.add(failed);
+  failed = 0;
+  await Promise.all(secretTasks);
+  progress.add(failed);
+  flush(true);
+  await Promise.all(eventTasks);
+}
