@@ -137,15 +137,17 @@ describe('worker pool', () => {
     expect(workers.inboxes).toHaveLength(0);
   });
 
-  it('sizes the pool from hardwareConcurrency, between 1 and 8', () => {
+  it('sizes the pool at two workers per core, between 2 and 8', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 32 });
     expect(poolSize()).toBe(8);
     vi.stubGlobal('navigator', { hardwareConcurrency: 3 });
-    expect(poolSize()).toBe(3);
+    expect(poolSize()).toBe(6);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    expect(poolSize()).toBe(4);
     vi.stubGlobal('navigator', { hardwareConcurrency: 0 });
-    expect(poolSize()).toBe(1);
+    expect(poolSize()).toBe(2);
     vi.stubGlobal('navigator', {});
-    expect(poolSize()).toBe(1);
+    expect(poolSize()).toBe(2);
   });
 
   it('terminatePool stops the workers (LOGOUT, D8)', async () => {
