@@ -6,7 +6,7 @@
 // repeated-password check (D9); the 404 screen; and zero axe-core violations on every screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OffenServer, axeViolations, launchBrowser, makeCertificate, request, startSmtpSink, tempDir } from './harness.mjs';
+import { OffenServer, axeViolations, launchBrowser, makeCertificate, request, startSmtpSink, tempDir, newTab } from './harness.mjs';
 
 const ADMIN = { email: 'admin@example.test', password: 'first admin password', account: 'Main site' };
 const NEW_PASSWORD = 'a new admin password';
@@ -37,12 +37,9 @@ after(async () => {
 
 /** A fresh browser context (own cookies and storage) whose page errors are collected. */
 async function operator() {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: offen.origin });
-  const tab = await context.newPage();
-  const pageErrors = [];
-  tab.on('pageerror', (e) => pageErrors.push(e.message));
-  return { context, tab, pageErrors };
+  const opened = await newTab(browser);
+  await opened.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: offen.origin });
+  return opened;
 }
 
 const url = (path) => new URL(path, offen.origin).href;

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { OffenServer, launchBrowser, launchProfileAllowingThirdPartyCookies, makeCertificate, startHostSites, tempDir } from './harness.mjs';
+import { OffenServer, launchBrowser, launchProfileAllowingThirdPartyCookies, makeCertificate, startHostSites, tempDir, stopAll } from './harness.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -27,12 +27,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await sites?.close();
-  await offen?.stop();
-  tmp?.remove();
-});
+after(() => stopAll({ browser, sites, offen, tmp }));
 
 /** A fresh browser profile (no cookies, no IndexedDB) that records every request of every frame. */
 async function visitor({ thirdPartyCookies = false } = {}) {

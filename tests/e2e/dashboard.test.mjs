@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { OffenServer, axeViolations, launchBrowser, makeCertificate, startHostSites, tempDir } from './harness.mjs';
+import { OffenServer, axeViolations, launchBrowser, makeCertificate, startHostSites, tempDir, stopAll, newTab } from './harness.mjs';
 
 let tmp, offen, sites, browser;
 
@@ -20,20 +20,9 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await sites?.close();
-  await offen?.stop();
-  tmp?.remove();
-});
+after(() => stopAll({ browser, sites, offen, tmp }));
 
-async function newTab() {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US', acceptDownloads: true });
-  const tab = await context.newPage();
-  const pageErrors = [];
-  tab.on('pageerror', (e) => pageErrors.push(e.message));
-  return { context, tab, pageErrors };
-}
+const openTab = () => newTab(browser, { acceptDownloads: true });
 
 const vaultFrame = (tab) => tab.frameLocator('iframe[title="Offen Vault"]');
 const eventPosted = (tab) => tab.waitForResponse((r) => r.url().endsWith('/api/events') && r.request().method() === 'POST');
@@ -76,7 +65,7 @@ async function waitForReady(tab) {
 describe('the operator dashboard in the browser', { timeout: 300_000 }, () => {
   test('shows the numbers of the recorded visits, filters by a page, exports the events and has no axe violations', async () => {
     // Visitor 1: one session of three page views (a load, then two pushState navigations).
-    const first = await newTab();
+    const first = await openTab();
     await optIn(first.tab);
     for (const path of ['/two', '/three']) {
       const posted = eventPosted(first.tab);
@@ -84,12 +73,12 @@ describe('the operator dashboard in the browser', { timeout: 300_000 }, () => {
       assert.equal((await posted).status(), 201);
     }
     // Visitor 2: one page view in a fresh profile.
-    const second = await newTab();
+    const second = await openTab();
     await optIn(second.tab);
     const recorded = await offen.decryptedEvents();
     assert.equal(recorded.length, 4, 'four page views are stored');
 
-    const operator = await newTab();
+    const operator = await openTab();
     const { tab } = operator;
     await tab.goto(new URL('/login/', offen.origin).href);
     await tab.getByTestId('login/username-input').fill(offen.email);

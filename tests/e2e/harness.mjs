@@ -325,3 +325,20 @@ export async function axeViolations(page, options = {}) {
   const results = await page.evaluate((opts) => window.axe.run(document, opts), options);
   return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }
+
+/** A fresh browser context (own cookies and storage) in Berlin time and English, whose page errors are collected. */
+export async function newTab(browser, options = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US', ...options });
+  const tab = await context.newPage();
+  const pageErrors = [];
+  tab.on('pageerror', (e) => pageErrors.push(e.message));
+  return { context, tab, pageErrors };
+}
+
+/** Tears down what a test file's `before` started, whichever of them exist. */
+export async function stopAll({ browser, sites, offen, tmp }) {
+  await browser?.close();
+  await sites?.close();
+  await offen?.stop();
+  tmp?.remove();
+}

@@ -3,7 +3,7 @@
 // and never sends plaintext.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OffenServer, launchBrowser, makeCertificate, request, startHostSites, tempDir } from './harness.mjs';
+import { OffenServer, launchBrowser, makeCertificate, request, startHostSites, tempDir, stopAll } from './harness.mjs';
 
 let tmp, offen, sites, browser, retiredId;
 
@@ -32,12 +32,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await sites?.close();
-  await offen?.stop();
-  tmp?.remove();
-});
+after(() => stopAll({ browser, sites, offen, tmp }));
 
 async function visitor(init) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin' });

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { OffenServer, axeViolations, launchBrowser, makeCertificate, startHostSites, tempDir } from './harness.mjs';
+import { OffenServer, axeViolations, launchBrowser, makeCertificate, startHostSites, tempDir, stopAll, newTab } from './harness.mjs';
 
 let tmp, offen, sites, browser;
 
@@ -22,21 +22,10 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await sites?.close();
-  await offen?.stop();
-  tmp?.remove();
-});
+after(() => stopAll({ browser, sites, offen, tmp }));
 
 /** A fresh visitor: own cookies and IndexedDB; page errors collected. */
-async function visitor() {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, timezoneId: 'Europe/Berlin', locale: 'en-US', acceptDownloads: true });
-  const tab = await context.newPage();
-  const pageErrors = [];
-  tab.on('pageerror', (e) => pageErrors.push(e.message));
-  return { context, tab, pageErrors };
-}
+const visitor = () => newTab(browser, { acceptDownloads: true });
 
 const url = (path) => new URL(path, offen.origin).href;
 const byTestId = (tab, id) => tab.locator(`[data-testid="${id}"]`);

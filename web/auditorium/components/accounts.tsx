@@ -1,4 +1,4 @@
-// Account-level pieces shared by the console and (later) the operator dashboard: the account picker
+// Account-level pieces shared by the console and the operator dashboard: the account picker
 // (dashboard.md §1.3 item 2), the embed code (§1.3 item 9), sharing one or all accounts (§4.2, D2) and retiring
 // an account (§4.4). Each renders under a heading its container provides.
 import type { ComponentChildren } from 'preact';
@@ -10,6 +10,7 @@ import { format } from '../locale.ts';
 import { sortedAccounts } from '../session.ts';
 import { BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, Checkbox, ConfirmCredentials, DANGER_FILL, DANGER_TEXT, Form, TextField } from './fields.tsx';
 import { Link } from './link.tsx';
+import { copyText } from './copy.ts';
 
 export type Account = LoginResult['accounts'][number];
 
@@ -55,22 +56,6 @@ export function AccountPicker(props: { login: LoginResult; current?: string; kee
       })}
     </ul>
   );
-}
-
-/** Copies text; the Clipboard API needs a secure context, so a selected-text copy is the fallback. */
-async function copyText(text: string, fallback: HTMLTextAreaElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    if (!fallback) return false;
-    fallback.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    }
-  }
 }
 
 export function embedSnippet(origin: string, accountId: string): string {

@@ -5,7 +5,7 @@ import { useId, useRef, useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { format } from '../locale.ts';
 import { BUTTON } from '../components/fields.tsx';
-import { copyText } from './copy.ts';
+import { copyText } from '../components/copy.ts';
 
 export const WIDGET_KINDS = ['bar', 'box', 'circle'] as const;
 export type WidgetKind = (typeof WIDGET_KINDS)[number];

@@ -1,4 +1,4 @@
-// Copy to the clipboard for the operator panels (dashboard.md §1.3 items 9 and 12). The Clipboard API needs a
+// Copy to the clipboard for the operator panels (dashboard.md §1.3 items 9 and 12: embed code, widgets). The Clipboard API needs a
 // secure context and permission, so selecting the visible text and execCommand('copy') is the fallback.
 export async function copyText(text: string, fallback: HTMLTextAreaElement | HTMLInputElement | null): Promise<boolean> {
   try {
