@@ -267,6 +267,8 @@ public sealed partial class HostileFloodTests(ITestOutputHelper output)
         // Hostile paths must not break or forge access-log lines (a decoded %0D%0A would start a line of its own).
         var badLines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !AccessLogLine().IsMatch(l)).ToList();
         Assert.True(badLines.Count == 0, $"{badLines.Count} malformed access-log lines, e.g. {JsonSerializer.Serialize(badLines.FirstOrDefault())}");
+        // No address from a request line (CONNECT 127.0.0.1:port, absolute-form targets) in the access log.
+        Assert.DoesNotContain(serve.Authority, stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch(new Regex(@" (fail|crit): "), logs);
     }
 

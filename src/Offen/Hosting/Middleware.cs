@@ -15,6 +15,20 @@ namespace Offen.Hosting;
 /// </summary>
 public sealed partial class AccessLog : IAsyncDisposable
 {
+    /// <summary>
+    /// The request target as logged: origin-form ("/path?query") as sent; absolute-form keeps only its path and
+    /// query; authority-form (CONNECT host:port) and anything else become "-", so no host name or address from a
+    /// request line reaches the log (nothing identifying in logs).
+    /// </summary>
+    internal static string LoggedTarget(string raw)
+    {
+        if (raw.StartsWith('/') || raw == "*") return raw;
+        var scheme = raw.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0) return "-";
+        var slash = raw.IndexOf('/', scheme + 3);
+        return slash >= 0 ? raw[slash..] : "/";
+    }
+
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(65536) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Task _writer;
     private readonly TimeProvider _time;
@@ -44,7 +58,7 @@ public sealed partial class AccessLog : IAsyncDisposable
             // server.md §9.2 logs the RequestURI as sent (still percent-encoded): a decoded path could carry CR/LF
             // or spaces from %0D%0A/%20 and forge or break log lines.
             var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
-                ? raw : $"{ctx.Request.Path}{ctx.Request.QueryString}";
+                ? LoggedTarget(raw) : $"{ctx.Request.Path}{ctx.Request.QueryString}";
             var path = TokenPath().Replace(target, "/$1/-");
             var now = _time.GetLocalNow();
             var offset = now.Offset;
