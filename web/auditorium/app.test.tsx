@@ -6,34 +6,8 @@ import { auditorium as en, strings as english } from '../locales/en.ts';
 import type { LoginResult } from '../shared/protocol.ts';
 import { App } from './app.tsx';
 import { FlashStore } from './flash.ts';
-import type { HistoryLike, Place } from './router.ts';
 import { createVaultClient, type Post } from './vault-client.ts';
-
-function memoryHistory(start: string) {
-  const entries: string[] = [start];
-  const listeners = new Set<() => void>();
-  const parse = (href: string): Place => {
-    const url = new URL(href, 'https://offen.example.test');
-    return { pathname: url.pathname, search: url.search };
-  };
-  const history: HistoryLike & { entries: string[]; back(): void } = {
-    entries,
-    get location() {
-      return parse(entries[entries.length - 1]);
-    },
-    push: (href) => void entries.push(href),
-    replace: (href) => void (entries[entries.length - 1] = href),
-    listen(callback) {
-      listeners.add(callback);
-      return () => listeners.delete(callback);
-    },
-    back() {
-      entries.pop();
-      for (const listener of listeners) listener();
-    },
-  };
-  return history;
-}
+import { memoryHistory } from './visitor/test-support.tsx';
 
 const login: LoginResult = {
   accountUserId: 'user-1',

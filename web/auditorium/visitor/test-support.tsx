@@ -43,7 +43,8 @@ export function visitorResult(events: NormalizedEvent[] = sampleEvents()) {
   return computeResult(events, {}, { retentionPeriod: '6months' }, { timeZone: 'Europe/Berlin', now: NOW });
 }
 
-export function memoryHistory(start: string): HistoryLike & { entries: string[] } {
+/** An in-memory history; `back()` pops an entry and notifies listeners like a popstate. */
+export function memoryHistory(start: string): HistoryLike & { entries: string[]; back(): void } {
   const entries: string[] = [start];
   const listeners = new Set<() => void>();
   const parse = (href: string): Place => {
@@ -60,6 +61,10 @@ export function memoryHistory(start: string): HistoryLike & { entries: string[] 
     listen(callback) {
       listeners.add(callback);
       return () => listeners.delete(callback);
+    },
+    back() {
+      entries.pop();
+      for (const listener of listeners) listener();
     },
   };
 }

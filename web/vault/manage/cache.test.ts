@@ -5,6 +5,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../shared/protocol.ts';
+import { vectorKeyPair } from '../../shared/test-vectors.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import { api } from '../api.ts';
 import { openDatabase } from '../storage.ts';
@@ -29,11 +30,9 @@ const id = (n: number) => ulid(T0 + n * 1000, `c${n}`);
 let account: string;
 let accountCounter = 0;
 let publicJwk: JsonWebKey;
-let privateJwk: JsonWebKey;
 
 beforeAll(async () => {
-  privateJwk = JSON.parse(await webCryptoProvider.decryptSymmetric(kek, vectors.encryptedPrivateKey.value));
-  publicJwk = { kty: 'RSA', n: privateJwk.n, e: privateJwk.e };
+  ({ publicJwk } = await vectorKeyPair());
 });
 
 beforeEach(() => {

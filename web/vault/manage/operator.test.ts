@@ -2,6 +2,7 @@
 // crypto-vectors.json: login KEK -> encryptedPrivateKey -> RSA-OAEP user secrets -> AES-GCM payloads.
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../shared/protocol.ts';
+import { vectorKeyPair } from '../../shared/test-vectors.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import { api, ApiError } from '../api.ts';
 import { openDatabase } from '../storage.ts';
@@ -24,8 +25,7 @@ let publicJwk: JsonWebKey;
 let db: MemoryDatabase;
 
 beforeAll(async () => {
-  privateJwk = JSON.parse(await webCryptoProvider.decryptSymmetric(kek, vectors.encryptedPrivateKey.value));
-  publicJwk = { kty: 'RSA', n: privateJwk.n, e: privateJwk.e };
+  ({ privateJwk, publicJwk } = await vectorKeyPair());
 });
 
 beforeEach(() => {

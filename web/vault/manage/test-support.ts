@@ -1,22 +1,13 @@
 // Test helpers for the manage bundle's tests (not bundled: only *.test.ts import this file).
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { vectors, type Vectors } from '../../shared/test-vectors.ts';
 import type { Database, Table, TableName } from '../storage.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import type { EventPayload, LoginResult } from '../../shared/protocol.ts';
 import type { AccountResponse } from './types.ts';
 
 /** crypto-vectors.json (clients-and-crypto.md §6): KEK -> private JWK -> user secret -> payload. */
-// Resolved with node:path: under happy-dom the global URL is the DOM's, which resolves against the page URL.
-export function loadVectors(): {
-  kekWrap: { kekAsJwkSentAtLogin: JsonWebKey };
-  encryptedPrivateKey: { value: string };
-  encryptedUserSecret: { encryptedSecret: string; plaintext: string };
-  eventPayload: { userSecretJwk: JsonWebKey; plaintextUtf8: string; cipher12ByteNonce: string };
-} {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return JSON.parse(readFileSync(resolve(here, '../../../tests/Offen.Crypto.Tests/Vectors/crypto-vectors.json'), 'utf8'));
+export function loadVectors(): Vectors {
+  return vectors;
 }
 
 const PRIMARY_KEYS: Record<Exclude<TableName, 'keys'>, string> = { events: 'eventId', checkpoints: 'type', aggregates: 'timestamp' };
