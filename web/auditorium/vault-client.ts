@@ -132,7 +132,8 @@ export interface ShareAccountPayload {
 }
 
 /** QUERY with `progress: true` asks the vault for QUERY_PROGRESS messages (contract 3 of issue 4). */
-export type QueryRequest = QueryPayload & { progress?: boolean };
+/** `progress`: QUERY_PROGRESS messages (contract 3); `events: false`: an operator answer without events. */
+export type QueryRequest = QueryPayload & { progress?: boolean; events?: boolean };
 
 export interface QueryOptions {
   onProgress?: (progress: QueryProgress) => void;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NormalizedEvent } from '../../vault/manage/types.ts';
 import { EVENT_COLUMNS, ExportEventsButton, downloadFile, toCsv } from './csv.tsx';
 import { queryFromPlace } from './query.ts';
+import { act } from 'preact/test-utils';
 import { click, mount } from './testing.tsx';
 
 afterEach(() => {
@@ -62,7 +63,21 @@ describe('downloadFile', () => {
   });
 });
 
+/** Lets promise chains finish and Preact render what they set. */
+const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+
 describe('ExportEventsButton', () => {
+  it('flashes when the events cannot be loaded, and downloads nothing', async () => {
+    const { names } = captureDownloads();
+    const view = await mount(<ExportEventsButton load={() => Promise.reject(new Error('vault gone'))} filename="events.csv" />);
+    const button = view.host.querySelector('button')!;
+    await click(button);
+    await settle();
+    expect(names).toEqual([]);
+    expect(button.disabled).toBe(false);
+    expect(view.flash.current.map((m) => m.text)).toEqual(['The events could not be loaded for the download. Please try again.']);
+  });
+
   it('downloads the events with the ULID time as ISO', async () => {
     const time = Date.UTC(2024, 2, 4, 12, 30, 0, 5);
     const events: NormalizedEvent[] = [
@@ -95,10 +110,22 @@ describe('ExportEventsButton', () => {
       },
     ];
     const { blobs, names } = captureDownloads();
-    const { host } = await mount(<ExportEventsButton events={events} filename="events.csv" />);
+    let release!: (value: NormalizedEvent[]) => void;
+    const load = vi.fn(() => new Promise<NormalizedEvent[]>((resolve) => (release = resolve)));
+    const { host } = await mount(<ExportEventsButton load={load} filename="events.csv" />);
     const button = host.querySelector('button')!;
     expect(button.textContent).toBe('Download events as CSV');
+    expect(load).not.toHaveBeenCalled();
     await click(button);
+    // Loading: busy, and a second click does not load twice.
+    expect(button.disabled).toBe(true);
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    await click(button);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(names).toEqual([]);
+    release(events);
+    await settle();
+    expect(button.disabled).toBe(false);
     expect(names).toEqual(['events.csv blob:test/1']);
     expect(EVENT_COLUMNS).toEqual(['eventId', 'time', 'accountId', 'href', 'rawHref', 'referrer', 'pageload', 'isMobile', 'geo', 'sessionId']);
     expect((await blobs[0]!.text()).split('\r\n')).toEqual([

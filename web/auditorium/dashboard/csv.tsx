@@ -1,4 +1,5 @@
 // CSV export (issue 4 item 5): the decrypted events of the selected range and each table, as RFC 4180 text.
+import { useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { eventTime } from '../../vault/manage/stats/stats.ts';
 import type { NormalizedEvent } from '../../vault/manage/types.ts';
@@ -65,16 +66,28 @@ export function eventsToCsv(events: readonly NormalizedEvent[]): string {
   );
 }
 
-export function ExportEventsButton(props: { events: NormalizedEvent[]; filename: string }) {
-  const { s } = useApp();
+/**
+ * The events of the shown window, loaded only on a click: the dashboard's answers carry no events (a big
+ * account's window holds a million), so `load` asks the vault for them. The button is busy meanwhile; a
+ * failure is a flash, the dashboard stays as it is.
+ */
+export function ExportEventsButton(props: { load: () => Promise<readonly NormalizedEvent[]>; filename: string }) {
+  const app = useApp();
+  const [busy, setBusy] = useState(false);
+  const onClick = () => {
+    if (busy) return;
+    setBusy(true);
+    props
+      .load()
+      .then(
+        (events) => downloadFile(props.filename, 'text/csv;charset=utf-8', eventsToCsv(events)),
+        () => app.flash.add(app.s.exportCsv.eventsFailed),
+      )
+      .finally(() => setBusy(false));
+  };
   return (
-    <button
-      type="button"
-      class={BUTTON_SECONDARY}
-      data-testid="dashboard/export-events"
-      onClick={() => downloadFile(props.filename, 'text/csv;charset=utf-8', eventsToCsv(props.events))}
-    >
-      {s.exportCsv.events}
+    <button type="button" class={BUTTON_SECONDARY} data-testid="dashboard/export-events" disabled={busy} aria-busy={busy ? 'true' : undefined} onClick={onClick}>
+      {app.s.exportCsv.events}
     </button>
   );
 }

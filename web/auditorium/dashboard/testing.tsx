@@ -77,6 +77,7 @@ export function sampleStats(overrides: Partial<DashboardStats> = {}): DashboardS
 export interface Mounted {
   host: HTMLElement;
   navigations: string[];
+  flash: FlashStore;
   rerender(children: ComponentChildren): Promise<void>;
 }
 
@@ -106,7 +107,7 @@ export async function mount(children: ComponentChildren, options: { href?: strin
   document.body.replaceChildren(host);
   const draw = (tree: ComponentChildren) => render(<AppContext.Provider value={services}>{tree}</AppContext.Provider>, host);
   await act(() => draw(children));
-  return { host, navigations, rerender: async (tree) => act(() => draw(tree)) };
+  return { host, navigations, flash: services.flash, rerender: async (tree) => act(() => draw(tree)) };
 }
 
 export const click = (element: Element | null) => act(() => void (element as HTMLElement).click());

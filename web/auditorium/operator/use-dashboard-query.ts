@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LoginResult } from '../../shared/protocol.ts';
 import type { DashboardStats } from '../../vault/manage/stats/types.ts';
-import type { QueryResult } from '../../vault/manage/types.ts';
+import type { NormalizedEvent, QueryResult } from '../../vault/manage/types.ts';
 import { useApp } from '../context.ts';
 import { queryFromPlace } from '../dashboard/index.ts';
 import type { QueryProgress } from '../vault-client.ts';
@@ -22,6 +22,8 @@ export interface DashboardQuery {
   progress: QueryProgress | null;
   /** A load is running while `result` (older data) is shown. */
   reloading: boolean;
+  /** The events of the current parameters' window, for the CSV export (answers to the loads carry none). */
+  loadEvents(): Promise<NormalizedEvent[]>;
 }
 
 export function useDashboardQuery(accountId: string | null, search: string, login: LoginResult): DashboardQuery {
@@ -46,7 +48,8 @@ export function useDashboardQuery(accountId: string | null, search: string, logi
     setProgress(null);
     app.vault
       .query<DashboardResult>(
-        { query: { ...queryFromPlace(search), accountId }, authenticatedUser: login, progress: true },
+        // events: false: the metrics only; a window's events are fetched when they are exported (loadEvents).
+        { query: { ...queryFromPlace(search), accountId }, authenticatedUser: login, progress: true, events: false },
         { onProgress: (next) => current() && setProgress(next) },
       )
       .then(
@@ -99,5 +102,11 @@ export function useDashboardQuery(accountId: string | null, search: string, logi
     };
   }, [accountId]);
 
-  return { result, progress, reloading: running && result !== null };
+  const loadEvents = async (): Promise<NormalizedEvent[]> => {
+    if (accountId === null) return [];
+    const reply = await app.vault.query<DashboardResult>({ query: { ...queryFromPlace(search), accountId }, authenticatedUser: login });
+    return reply.result.events;
+  };
+
+  return { result, progress, reloading: running && result !== null, loadEvents };
 }

@@ -107,18 +107,36 @@ describe('OperatorDashboardScreen (dashboard.md §1.3)', () => {
       query: { range: '30', filter: 'href:/about', accountId: 'acc-1' },
       authenticatedUser: regular,
       progress: true,
+      events: false,
     });
     const progress = view.testid('auditorium/progress')!;
     expect(progress.getAttribute('aria-live')).toBe('polite');
     expect(progress.textContent).toBe('');
+    expect(view.host.querySelector('animateTransform')).not.toBeNull();
+    expect(view.testid('auditorium/progress-bar')).toBeNull();
     await act(() => view.queries[0].options!.onProgress!({ done: 1200, total: 5000 }));
     expect(progress.textContent).toBe('Decrypting 1,200 of 5,000…');
+    // With counts, a bar that only moves with them replaces the spinner (no animation during a long first load).
+    expect(view.host.querySelector('animateTransform')).toBeNull();
+    const bar = view.testid('auditorium/progress-bar')!;
+    expect(bar.getAttribute('aria-hidden')).toBe('true');
+    expect((bar.firstElementChild as HTMLElement).style.width).toBe('24.0%');
     await view.answer(0, withData());
     expect(view.root().getAttribute('data-state')).toBe('ready');
     expect(view.testid('auditorium/progress')).toBeNull();
     expect(view.testid('auditorium/header')!.textContent).toBe('You are viewing data as operator with account Main site.');
     expect(view.testid('dashboard/export-events')).not.toBeNull();
     expect(view.failures).toEqual([]);
+  });
+
+  it('loads the events for the CSV only when asked, with the shown parameters and without progress', async () => {
+    const view = await mount({ search: '?range=30' });
+    await view.answer(0, withData());
+    expect(view.queries).toHaveLength(1);
+    await act(() => void (view.testid('dashboard/export-events') as HTMLButtonElement).click());
+    expect(view.queries).toHaveLength(2);
+    expect(view.queries[1].message.payload).toEqual({ query: { range: '30', accountId: 'acc-1' }, authenticatedUser: regular });
+    expect(view.queries[1].options?.onProgress).toBeUndefined();
   });
 
   it('names the events CSV after the account and the window days in the viewer zone', () => {

@@ -13,6 +13,7 @@ import { Chart, ExportEventsButton, KeyMetrics, RangeSelector, RealTime, Retenti
 import { format } from '../locale.ts';
 import { isAdmin } from '../session.ts';
 import type { QueryProgress } from '../vault-client.ts';
+import type { NormalizedEvent } from '../../vault/manage/types.ts';
 import { useDashboardQuery, type DashboardResult } from '../operator/use-dashboard-query.ts';
 import { AwarenessWidgets } from '../operator/widgets.tsx';
 
@@ -40,7 +41,7 @@ export function OperatorDashboardScreen({ login, params }: { login: LoginResult;
   const app = useApp();
   const s = app.s;
   const account = login.accounts.find((candidate) => candidate.accountId === params.accountId) ?? null;
-  const { result, progress, reloading } = useDashboardQuery(account?.accountId ?? null, app.place.search, login);
+  const { result, progress, reloading, loadEvents } = useDashboardQuery(account?.accountId ?? null, app.place.search, login);
   // Without access there is nothing to load: the screen is complete as it is.
   const ready = result !== null || account === null;
   return (
@@ -52,7 +53,7 @@ export function OperatorDashboardScreen({ login, params }: { login: LoginResult;
       <Panel title={s.operator.chooseAccount} testid="auditorium/choose-account">
         <AccountPicker login={login} current={params.accountId} keepQuery />
       </Panel>
-      {account ? result ? <Dashboard account={account} login={login} result={result} reloading={reloading} progress={progress} /> : <FirstLoad progress={progress} /> : null}
+      {account ? result ? <Dashboard account={account} login={login} result={result} reloading={reloading} progress={progress} loadEvents={loadEvents} /> : <FirstLoad progress={progress} /> : null}
       <Collapsible title={s.operator.consoleHeadline} testid="auditorium/console-headline">
         <p class="f6 mt0">{s.operator.consoleIntro}</p>
         <Link to="/console/" class={`${BUTTON} no-underline`} data-testid="auditorium/console-link">
@@ -68,7 +69,7 @@ function FirstLoad({ progress }: { progress: QueryProgress | null }) {
   const { s, uiLocale } = useApp();
   return (
     <div class="bg-white br2 ba b--black-10 pa3 mb3 tc" data-testid="auditorium/loading">
-      <Spinner />
+      <Activity progress={progress} />
       <p class="f5 mv2">{s.operator.loading}</p>
       {/* Present from the start, so screen readers announce the counts as they change. */}
       <p class="f6 mid-gray ma0" aria-live="polite" data-testid="auditorium/progress">
@@ -84,7 +85,14 @@ function progressText(template: string, progress: QueryProgress, uiLocale: strin
   return format(template, { done: number.format(progress.done), total: number.format(progress.total) });
 }
 
-function Dashboard(props: { account: Account; login: LoginResult; result: DashboardResult; reloading: boolean; progress: QueryProgress | null }) {
+function Dashboard(props: {
+  account: Account;
+  login: LoginResult;
+  result: DashboardResult;
+  reloading: boolean;
+  progress: QueryProgress | null;
+  loadEvents: () => Promise<readonly NormalizedEvent[]>;
+}) {
   const app = useApp();
   const s = app.s;
   const { account, result } = props;
@@ -105,7 +113,7 @@ function Dashboard(props: { account: Account; login: LoginResult; result: Dashbo
         )}
         <RangeSelector stats={result} retentionPeriod={typeof retentionPeriod === 'string' ? retentionPeriod : undefined} />
         <div class="mb3">
-          <ExportEventsButton events={result.events} filename={eventsFilename(account.accountId, result)} />
+          <ExportEventsButton load={props.loadEvents} filename={eventsFilename(account.accountId, result)} />
         </div>
         <Chart stats={result} variant="operator" />
         <KeyMetrics stats={result} variant="operator" />
@@ -120,7 +128,7 @@ function Dashboard(props: { account: Account; login: LoginResult; result: Dashbo
             data-visible={overlay ? 'true' : 'false'}
           >
             <div class="bg-white br2 ba b--black-10 pa3 tc shadow-4" role="status">
-              <Spinner />
+              <Activity progress={props.progress} />
               <p class="f6 ma0 mt2">{props.progress ? progressText(s.operator.progress, props.progress, app.uiLocale) : s.operator.updating}</p>
             </div>
           </div>
@@ -165,6 +173,21 @@ function useDelayed(value: boolean, delay: number): boolean {
     return () => clearTimeout(timer);
   }, [value, delay]);
   return delayed;
+}
+
+/**
+ * The spinner until the vault reports progress, then a bar that moves only when the counts do. A first load of a
+ * big account decrypts for minutes, and an animation running all that time takes CPU from the decryption (SMIL
+ * runs on the page's main thread, which the vault shares). Decorative: the text next to it says what happens.
+ */
+function Activity({ progress }: { progress: QueryProgress | null }) {
+  if (!progress || progress.total <= 0) return <Spinner />;
+  const share = Math.min(1, Math.max(0, progress.done / progress.total));
+  return (
+    <div class="center bg-light-gray br-pill overflow-hidden mv2" style={{ height: '6px', maxWidth: '16rem' }} aria-hidden="true" data-testid="auditorium/progress-bar">
+      <div class="h-100" style={{ width: `${(share * 100).toFixed(1)}%`, background: '#19A974' }} />
+    </div>
+  );
 }
 
 /** An animated ring (SMIL, so no stylesheet is needed); decorative: the text next to it says what happens. */

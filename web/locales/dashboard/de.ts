@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Ereignisse als CSV herunterladen',
+    eventsFailed: 'Die Ereignisse für den Download konnten nicht geladen werden. Bitte versuchen Sie es erneut.',
     table: 'CSV herunterladen',
     tableLabel: 'Tabelle {table} als CSV herunterladen',
   },

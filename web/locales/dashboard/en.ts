@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Download events as CSV',
+    eventsFailed: 'The events could not be loaded for the download. Please try again.',
     table: 'Download CSV',
     tableLabel: 'Download the table {table} as CSV',
   },

@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Descargar eventos como CSV',
+    eventsFailed: 'No se pudieron cargar los eventos para la descarga. Inténtelo de nuevo.',
     table: 'Descargar CSV',
     tableLabel: 'Descargar la tabla {table} como CSV',
   },

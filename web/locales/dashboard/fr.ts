@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Télécharger les événements en CSV',
+    eventsFailed: 'Les événements n\'ont pas pu être chargés pour le téléchargement. Veuillez réessayer.',
     table: 'Télécharger en CSV',
     tableLabel: 'Télécharger le tableau {table} en CSV',
   },

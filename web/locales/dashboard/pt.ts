@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Baixar eventos em CSV',
+    eventsFailed: 'Não foi possível carregar os eventos para o download. Tente novamente.',
     table: 'Baixar CSV',
     tableLabel: 'Baixar a tabela {table} em CSV',
   },

@@ -110,6 +110,8 @@ export interface DashboardSections {
   /** Issue 4 item 5: CSV export of the events and of each table. */
   exportCsv: {
     events: string;
+    /** Flash when the events to export could not be loaded. */
+    eventsFailed: string;
     table: string;
     tableLabel: string;
   };

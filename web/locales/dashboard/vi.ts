@@ -101,6 +101,7 @@ export const dashboard: DashboardSections = {
   },
   exportCsv: {
     events: 'Tải sự kiện xuống dạng CSV',
+    eventsFailed: 'Không thể tải sự kiện để tải xuống. Vui lòng thử lại.',
     table: 'Tải CSV xuống',
     tableLabel: 'Tải bảng {table} xuống dạng CSV',
   },

@@ -87,6 +87,16 @@ export class AccountView {
     if (this.failed.delete(eventId)) this.dirtyFailed = true;
   }
 
+  /** Forgets every event and failure (the opened secrets stay); the next save deletes their records. */
+  clearEvents(): void {
+    for (const key of this.days.keys()) this.stale.add(key);
+    this.days.clear();
+    this.dirtyDays.clear();
+    this.failed.clear();
+    this.dirtyFailed = true;
+    this.flat = null;
+  }
+
   setFailed(eventId: string, secretId: string | null): void {
     this.remove(eventId);
     this.failed.set(eventId, secretId);

@@ -208,23 +208,31 @@ describe('the encrypted local cache', () => {
     expect(rsa).not.toHaveBeenCalled();
   });
 
-  it('a checkpoint moved elsewhere (another tab) reconciles with the events table, opening only what is new', async () => {
+  it('a checkpoint the cache does not match (another tab that could not write it) starts over, opening no secret again', async () => {
     const { encrypted, events, secrets } = await dataset(5, 2);
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
-    // Another tab synced Q1 -> Q9: one event more in `<accountId>`, one tombstoned, cache untouched.
+    // Another tab synced Q1 -> Q9 (event 3 deleted, event 10 new) but its cache write failed.
     const db = await openDatabase(account);
-    await db.table('events').put({ secretId: secretIdOf(0), eventId: id(10), payload: await seal(secrets[0]!, pageview({ href: href(10) })) });
-    await db.table('events').delete(id(3));
     await db.table('checkpoints').put({ type: 'LAST_KNOWN_CHECKPOINT', sequence: 'Q9' });
     reload();
     const { rsa, aes } = counters();
+    const now = [...events.filter((e) => e.eventId !== id(3)), { secretId: secretIdOf(0), eventId: id(10), payload: await seal(secrets[0]!, pageview({ href: href(10) })) }];
+    apiMock.mockResolvedValueOnce(response({}));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: now }, secrets: encrypted, sequence: 'Q9' }));
+    expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q9&limit=50000`, `/api/accounts/${account}?limit=50000`]);
+    // The cached secrets still match the server's values: no RSA. The private key and the five payloads.
+    expect(rsa).not.toHaveBeenCalled();
+    expect(aes).toHaveBeenCalledTimes(6);
+
+    // The cache now matches Q9: the next page load opens nothing but the private key.
+    reload();
+    aes.mockClear();
     apiMock.mockResolvedValueOnce(response({}));
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
     expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9&limit=50000`);
-    expect(rsa).not.toHaveBeenCalled();
-    // The private key and the one new payload.
-    expect(aes).toHaveBeenCalledTimes(2);
+    expect(aes).toHaveBeenCalledTimes(1);
   });
 
   it('LOGOUT deletes the cache database (D8)', async () => {
@@ -305,6 +313,15 @@ describe('operator result (contract 5)', () => {
     expect(result.events.map((e) => e.eventId)).toEqual([id(1), id(2)]);
     expect((result as unknown as { window: { from: string } }).window.from <= new Date(T0).toISOString()).toBe(true);
     expect(accountViews.get(account)!.get(old)).toBeDefined();
+
+    // events: false (the dashboard's loads): the same metrics, no events.
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: [] }, sequence: 'Q1' }));
+    const lean = await send({ events: false });
+    expect(lean.result.events).toEqual([]);
+    const { events: _dropped, ...metrics } = result as unknown as Record<string, unknown>;
+    const { events: _none, ...leanMetrics } = lean.result as unknown as Record<string, unknown>;
+    expect(leanMetrics).toEqual(metrics);
+    expect((metrics as { uniqueUsers: number }).uniqueUsers).toBe(1);
   });
 });
 

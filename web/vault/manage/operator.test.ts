@@ -67,7 +67,7 @@ async function query(payload: unknown = operatorQuery()): Promise<QueryResult> {
 const vectorEvent = () => JSON.parse(vectors.eventPayload.plaintextUtf8);
 
 describe('operator QUERY', () => {
-  it('decrypts the full chain, stores encrypted events and new secrets, and moves the checkpoint', async () => {
+  it('decrypts the full chain, keeps the events that did not open encrypted, stores new secrets, and moves the checkpoint', async () => {
     const second = await newUserSecret();
     apiMock.mockResolvedValueOnce(accountResponse({
       events: {
@@ -98,11 +98,12 @@ describe('operator QUERY', () => {
     expect(result.account).toMatchObject({ accountId: ACCOUNT, name: 'Example', retentionPeriod: '6months', privateKey: privateJwk });
     expect((result.account as { privateKey: JsonWebKey }).privateKey.d).toBeTruthy();
 
-    // §4.7: events are stored encrypted, exactly as sent; the anonymous one without a secretId.
+    // §4.7: events that did not open are stored encrypted, exactly as sent (the anonymous one without a
+    // secretId), to be retried when their secret changes; the opened ones live in the encrypted cache only.
     const stored = await db.table<{ eventId: string; secretId?: string; payload: string }>('events').toArray();
-    expect(stored.map((e) => e.eventId)).toEqual([1, 2, 3, 4, 5, 6].map(id));
-    expect(stored[0]).toEqual({ eventId: id(1), secretId: 'S1', payload: vectors.eventPayload.cipher12ByteNonce });
-    expect(stored[4]).not.toHaveProperty('secretId');
+    expect(stored.map((e) => e.eventId)).toEqual([3, 4, 5, 6].map(id));
+    expect(stored[0]).toEqual({ eventId: id(3), secretId: 'S2', payload: 'garbage' });
+    expect(stored[2]).not.toHaveProperty('secretId');
     // Falsy secrets are skipped.
     expect(await db.table('keys').toArray()).toEqual([
       { type: 'ENCRYPTED_SECRET', secretId: 'S1', value: vectors.encryptedUserSecret.encryptedSecret },
@@ -139,7 +140,8 @@ describe('operator QUERY', () => {
       [id(7), 'https://www.example.com/seven/'],
       [id(8), 'https://www.example.com/eight/'],
     ]);
-    expect((await db.table('events').toArray()).map((e) => (e as { eventId: string }).eventId)).toEqual([id(7), id(8)]);
+    // Everything opened: nothing is kept encrypted.
+    expect(await db.table('events').toArray()).toEqual([]);
     expect(await db.table('keys').toArray()).toHaveLength(1);
     expect(await db.table('checkpoints').get('LAST_KNOWN_CHECKPOINT')).toMatchObject({ sequence: 'Q2' });
     // §4.4 step 5: S1 was opened in the first query; only the private key and the two new payloads are opened now.
@@ -183,8 +185,14 @@ describe('operator QUERY', () => {
     apiMock.mockResolvedValueOnce(null);
     await manageHandlers.LOGOUT!({ type: 'LOGOUT', payload: null }, () => {});
     const rsa = vi.spyOn(webCryptoProvider, 'decryptAsymmetric');
+    // The checkpoint is still stored, but nothing decrypted is left to continue from: the sync starts over.
     apiMock.mockResolvedValueOnce(accountResponse({}));
+    apiMock.mockResolvedValueOnce(response);
     expect((await query()).events).toHaveLength(1);
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([
+      `/api/accounts/${ACCOUNT}?since=Q1&limit=50000`,
+      `/api/accounts/${ACCOUNT}?limit=50000`,
+    ]);
     expect(rsa).toHaveBeenCalledTimes(1);
   });
 

@@ -1,12 +1,14 @@
 // The operator dashboard's data (clients-and-crypto.md §5.5, §4.4 "An operator decrypting"): encrypted
-// events and secrets are synced incrementally into the `<accountId>` database (§4.7) and decrypted along the
-// chain KEK -> private JWK -> user secret -> payload (§4.2). The sync runs in pages (paging.ts, issue 4
-// item 6), pipelined: the next page downloads while this one decrypts from memory, and its writes run
-// alongside. What was decrypted is kept per account (cache-view.ts): in memory for the session and, encrypted
+// events and secrets are synced incrementally (the checkpoint and secrets in the `<accountId>` database, §4.7)
+// and decrypted along the chain KEK -> private JWK -> user secret -> payload (§4.2). The sync runs in pages
+// (paging.ts, issue 4 item 6), pipelined: the next page downloads while this one decrypts, and its writes run
+// behind. What was decrypted is kept per account (cache-view.ts): in memory for the session and, encrypted
 // under a key derived from the KEK, in the `offen-cache-<accountId>` database for the next page load
 // (cache-store.ts). A query whose view matches the checkpoint only decrypts what the sync brings; any other
-// view is first reconciled with the whole `events` table. The RSA and AES work runs on a pool of Web Workers
-// (worker-pool.ts, decrypt-pipeline.ts).
+// view starts over from the server (keeping the user secrets it opened). Only events that did not open are
+// kept encrypted in `<accountId>`.events, to be retried when their secret arrives or changes: storing every
+// event twice cost a third of a big account's first load in IndexedDB work. The RSA and AES work runs on a
+// pool of Web Workers (worker-pool.ts, decrypt-pipeline.ts).
 import type { CryptoProvider } from '../../shared/crypto.ts';
 import type { LoginResult } from '../../shared/protocol.ts';
 import { api } from '../api.ts';
@@ -32,6 +34,8 @@ export type { Progress };
 export interface OperatorOptions {
   /** Decryption progress (contract 3: QUERY_PROGRESS), at most about ten times a second, ending with done = total. */
   onProgress?: (progress: Progress) => void;
+  /** false: the result's `events` is empty (the metrics are unchanged); default: the window's events. */
+  events?: boolean;
 }
 
 function keyEncryptionKey(user: LoginResult | null | undefined, accountId: string): JsonWebKey {
@@ -101,29 +105,31 @@ async function freshSecrets(secrets: Map<string, string>, view: AccountView, sto
 }
 
 /**
- * §5.5 step 4 for one page: store its events and new secrets, apply its tombstones, then move the checkpoint,
- * last, so that a crash never leaves a checkpoint ahead of the events stored.
+ * §5.5 step 4 for one decrypted page: store its new secrets and the events that did not open, drop what its
+ * tombstones delete and what opened on a retry, then move the checkpoint, last, so that a crash never leaves a
+ * checkpoint ahead of what is stored.
  */
 async function persistPage(
   db: Database,
-  records: EncryptedEventRecord[],
+  failed: EncryptedEventRecord[],
   fresh: EncryptedSecretRecord[],
-  deleted: string[],
+  gone: string[],
   sequence: string | null,
 ): Promise<void> {
   const events = db.table<EncryptedEventRecord>('events');
   await Promise.all([
-    records.length > 0 ? events.bulkPut(records) : undefined,
+    failed.length > 0 ? events.bulkPut(failed) : undefined,
     fresh.length > 0 ? db.table<KeyRecord>('keys').bulkPut(fresh) : undefined,
   ]);
-  if (deleted.length > 0) await events.bulkDelete(deleted);
+  if (gone.length > 0) await events.bulkDelete(gone);
   if (sequence) await db.table<CheckpointRecord>('checkpoints').put({ type: CHECKPOINT, sequence });
 }
 
 /**
  * The view to start from: the session's when it matches the checkpoint, else the local cache's, else the
- * session's or an empty one (both then get reconciled with the whole table). `unreadable` says the cache as a
- * whole did not open (e.g. written under another KEK) and is to be cleared, once the KEK proved right.
+ * session's or an empty one (both then start over from the server). `unreadable` says the cache as a whole
+ * did not open (e.g. written under another KEK, or by an older format) and is to be cleared, once the KEK
+ * proved right.
  */
 async function loadView(
   accountId: string,
@@ -147,8 +153,6 @@ async function loadView(
   }
   const view = memory ?? new AccountView(accountId);
   view.sequence = null;
-  // Whatever is stored is replaced by the reconciled view.
-  view.markAllDirty();
   return { view, unreadable };
 }
 
@@ -163,7 +167,7 @@ async function planDelta(
   deleted: string[],
   secrets: Map<string, string>,
   written: () => Promise<void>,
-): Promise<EncryptedEventRecord[]> {
+): Promise<{ records: EncryptedEventRecord[]; reopened: string[] }> {
   for (const eventId of deleted) view.remove(eventId);
   const changed = new Set<string>();
   for (const [secretId, value] of secrets) {
@@ -184,39 +188,21 @@ async function planDelta(
     reopen.delete(record.eventId);
     if (view.get(record.eventId)?.secretId !== record.secretId || record.secretId === undefined) records.push(record);
   }
+  const reopened: string[] = [];
   if (reopen.size > 0) {
     await written();
     const events = db.table<EncryptedEventRecord>('events');
     for (const eventId of reopen) {
       const record = await events.get(eventId);
-      if (record) records.push(record);
-      else view.remove(eventId);
+      if (record) {
+        records.push(record);
+        reopened.push(eventId);
+      } else {
+        view.remove(eventId);
+      }
     }
   }
-  return records;
-}
-
-/** Full: reconcile the view with every stored event; only what it lacks opens (stale secrets open again). */
-async function planFull(db: Database, view: AccountView, stored: () => Promise<Map<string, string>>): Promise<EncryptedEventRecord[]> {
-  const [records, values] = await Promise.all([db.table<EncryptedEventRecord>('events').toArray(), stored()]);
-  for (const [secretId, entry] of [...view.secrets]) {
-    const value = values.get(secretId);
-    if (value === undefined || secretFingerprint(value) !== entry.fp) view.deleteSecret(secretId);
-  }
-  const ids = new Set<string>();
-  const open: EncryptedEventRecord[] = [];
-  for (const record of records) {
-    ids.add(record.eventId);
-    const have = view.get(record.eventId);
-    if (have && have.secretId === record.secretId) continue;
-    // A failure under a secret that has not changed since would fail again.
-    const failedUnder = view.failed.get(record.eventId);
-    if (!have && failedUnder !== undefined && failedUnder === (record.secretId ?? null) && (record.secretId === undefined || view.secrets.has(record.secretId))) continue;
-    open.push(record);
-  }
-  for (const event of [...view.events()]) if (!ids.has(event.eventId)) view.remove(event.eventId);
-  for (const eventId of [...view.failed.keys()]) if (!ids.has(eventId)) view.remove(eventId);
-  return open;
+  return { records, reopened };
 }
 
 /** GET /api/accounts/<id> for one page (§5.5 step 3, with `limit`, paging.ts). */
@@ -228,20 +214,18 @@ async function fetchPage(accountId: string, since: string | null, limit: number)
 }
 
 /**
- * The local side of a query, read while the first page downloads: the view to start from and, when it does
- * not match the checkpoint, the stored events it lacks (planFull; they open before the first page).
+ * The local side of a query, read while the first page downloads: the view to start from, and whether it must
+ * start over from the server because it does not match the stored checkpoint (another tab moved it without
+ * updating the cache, a cache write failed, the cache is from an older format).
  */
 async function openLocal(
-  db: Database,
   accountId: string,
   kek: JsonWebKey,
   checkpoint: string | null,
-  stored: () => Promise<Map<string, string>>,
-): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; reconcile: EncryptedEventRecord[] }> {
+): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; trusted: boolean }> {
   const cache = await openCacheStore(accountId, kek);
   const { view, unreadable } = await loadView(accountId, checkpoint, cache);
-  const trusted = view.sequence !== null && view.sequence === checkpoint;
-  return { cache, view, unreadable, reconcile: trusted ? [] : await planFull(db, view, stored) };
+  return { cache, view, unreadable, trusted: view.sequence !== null && view.sequence === checkpoint };
 }
 
 /** result.account: the server's account fields, without the bulk of encrypted data nothing reads (see below). */
@@ -266,9 +250,9 @@ async function writeCache(cache: CacheStore | null, view: AccountView): Promise<
 
 /**
  * QUERY with query.accountId set (§1.4, §5.5). The sync runs in pages (paging.ts) as a pipeline: the next
- * page downloads while this one decrypts, and a page's events are written to `<accountId>` while they decrypt
- * from memory; its checkpoint follows once they are stored. A view that does not match the checkpoint is first
- * reconciled with the `events` table (planFull), after which every page is a delta.
+ * page downloads while this one decrypts, and a decrypted page's writes to `<accountId>` run while the next
+ * one decrypts; its checkpoint follows once they are stored. A view that does not match the checkpoint drops
+ * its events and starts over from the server; every page is then a delta.
  */
 export async function operatorQuery(
   query: Query & { accountId: string },
@@ -281,7 +265,8 @@ export async function operatorQuery(
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
     // The first request goes out before anything local is read.
-    const pages = accountPages((since, limit) => fetchPage(accountId, since, limit), accountId, checkpoint);
+    const fetchAccountPage = (since: string | null, limit: number) => fetchPage(accountId, since, limit);
+    let pages = accountPages(fetchAccountPage, accountId, checkpoint);
     const stored = dexieSecrets(db);
     const progress = new ProgressTracker(options.onProgress);
     let view: AccountView | undefined;
@@ -293,11 +278,11 @@ export async function operatorQuery(
     let settled = false;
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
-      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(db, accountId, kek, checkpoint, stored)]);
+      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint)]);
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
       if (firstSettled.status === 'rejected') throw firstSettled.reason;
       if (localSettled.status === 'rejected') throw localSettled.reason;
-      const first = firstSettled.value;
+      let first = firstSettled.value;
       const local = localSettled.value;
       if (first.done) throw new Error('The account response carried no data.');
       const provider = await getCryptoProvider();
@@ -312,9 +297,27 @@ export async function operatorQuery(
       }
       const decryptor = await getDecryptor();
       const current = local.view;
-      // Reconciling: the stored events the view lacks, with the stored secrets (the `keys` table).
-      await decryptRecords(current, local.reconcile, privateKey, async (secretId) => (await stored()).get(secretId), progress, decryptor);
-      current.sequence = checkpoint;
+      if (!local.trusted) {
+        // Start over: the view's events and the encrypted leftovers go; the user secrets it opened stay
+        // (each is checked against the value the server sends), so no RSA work is repeated.
+        current.clearEvents();
+        current.markAllDirty();
+        if (cache && !local.unreadable) {
+          try {
+            await cache.clear();
+          } catch {
+            // The writes at the end replace what they can.
+          }
+        }
+        await db.table<EncryptedEventRecord>('events').clear();
+        if (checkpoint !== null) {
+          await db.table<CheckpointRecord>('checkpoints').delete(CHECKPOINT);
+          pages = accountPages(fetchAccountPage, accountId, null);
+          first = await pages.next();
+          if (first.done) throw new Error('The account response carried no data.');
+        }
+      }
+      current.sequence = local.trusted ? checkpoint : null;
       settled = true;
 
       let page = first.value;
@@ -327,10 +330,7 @@ export async function operatorQuery(
         const fresh = await freshSecrets(secrets, current, stored);
         const sequence = response.sequence || null;
         const before = written;
-        written = before.then(() => persistPage(db, incoming, fresh, deleted, sequence));
-        // Awaited below; a failure meanwhile is not "unhandled".
-        written.catch(() => undefined);
-        const records = await planDelta(db, current, incoming, deleted, secrets, () => before);
+        const { records, reopened } = await planDelta(db, current, incoming, deleted, secrets, () => before);
         // A delta takes a secret's value from the page, else keeps the view's, else asks the `keys` table.
         const secretValue = (secretId: string): string | undefined | Promise<string | undefined> => {
           const sent = secrets.get(secretId);
@@ -338,7 +338,14 @@ export async function operatorQuery(
           return stored().then((values) => values.get(secretId));
         };
         await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
-        // At most one page's writes run behind the decryption (they hold that page's records in memory).
+        // Kept encrypted: what did not open (retried when its secret arrives or changes). Dropped: what the
+        // tombstones delete and what opened on this retry.
+        const failed = records.filter((record) => current.failed.has(record.eventId));
+        const gone = [...deleted, ...reopened.filter((eventId) => !current.failed.has(eventId))];
+        written = before.then(() => persistPage(db, failed, fresh, gone, sequence));
+        // Awaited below or at the end; a failure meanwhile is not "unhandled".
+        written.catch(() => undefined);
+        // At most one page's writes run behind the decryption.
         await before;
         if (sequence) current.sequence = sequence;
         settled = true;
@@ -354,7 +361,7 @@ export async function operatorQuery(
       // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
       // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
-      return computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: 'window' });
+      return computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' });
     } catch (err) {
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);

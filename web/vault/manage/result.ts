@@ -21,8 +21,11 @@ export interface ResultOptions {
   timeZone?: string;
   /** "Now" in ms when the query has no `now` (§3.4); defaults to the clock. */
   now?: number;
-  /** `window`: only events inside the computed stats window (operator); `all` (default): every event (visitor). */
-  events?: 'window' | 'all';
+  /**
+   * `window`: only events inside the computed stats window (operator); `all` (default): every event (visitor);
+   * `none`: no events (an operator dashboard that fetches them only to export them).
+   */
+  events?: 'window' | 'all' | 'none';
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -73,7 +76,11 @@ export function computeResult(
   // Windows use the server's ULID time, not the client timestamp (dashboard.md §1, §7.12); ULIDs sort
   // lexicographically by time (§7.12).
   const chosen =
-    options.events === 'window' ? eventsBetween(events, Date.parse(stats.window.from), Date.parse(stats.window.to)) : [...events];
+    options.events === 'none'
+      ? []
+      : options.events === 'window'
+        ? eventsBetween(events, Date.parse(stats.window.from), Date.parse(stats.window.to))
+        : [...events];
   chosen.sort(byEventId);
   return {
     ...stats,

@@ -37,8 +37,16 @@ interface Task {
 interface Slot {
   worker: WorkerLike;
   keys: Set<number>;
-  task: Task | null;
+  /** The tasks this worker holds, by request id (at most DEPTH). */
+  tasks: Map<number, Task>;
 }
+
+/**
+ * Tasks in flight per worker. With one, a worker idles from its reply until the vault's main thread (busy with
+ * JSON.parse of the next page, storage, rendering) gets round to sending the next batch; with two the next
+ * batch is already there when one finishes.
+ */
+const DEPTH = 2;
 
 /** The vault's worker bundle, a same-origin script (build.mjs); undefined where it was not built in (tests). */
 function defaultFactory(): WorkerFactory | null {
@@ -95,12 +103,14 @@ class Pool {
   private pump(): void {
     clearTimeout(this.idle);
     while (this.queue.length > 0) {
-      let slot = this.slots.find((candidate) => candidate.task === null);
+      // Fill every worker's first place before any second one, and start workers before doubling up.
+      let slot = this.slots.find((candidate) => candidate.tasks.size === 0);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
+      slot ??= this.slots.find((candidate) => candidate.tasks.size < DEPTH);
       if (!slot) return;
       this.dispatch(slot, this.queue.shift()!);
     }
-    if (this.slots.every((slot) => slot.task === null)) this.idle = setTimeout(() => this.terminate(), IDLE_MS);
+    if (this.slots.every((slot) => slot.tasks.size === 0)) this.idle = setTimeout(() => this.terminate(), IDLE_MS);
   }
 
   private spawn(): Slot | undefined {
@@ -111,10 +121,10 @@ class Pool {
       this.fail();
       return undefined;
     }
-    const slot: Slot = { worker, keys: new Set(), task: null };
+    const slot: Slot = { worker, keys: new Set(), tasks: new Map() };
     worker.onmessage = (event) => {
-      const task = slot.task;
-      slot.task = null;
+      const task = slot.tasks.get(event.data.id);
+      slot.tasks.delete(event.data.id);
       if (task) {
         // A handler error (not a crash) is retried in-process, where it becomes an ordinary failure or result.
         if (event.data.type === 'error') void this.fallback(this.withKey(task.request, task.privateKey)).then(task.resolve);
@@ -129,7 +139,6 @@ class Pool {
   }
 
   private dispatch(slot: Slot, task: Task): void {
-    slot.task = task;
     const { request } = task;
     let message: WorkerRequest;
     if (request.type === 'secrets' && !slot.keys.has(request.keyId)) {
@@ -138,13 +147,14 @@ class Pool {
     } else {
       message = this.withKey(request, undefined);
     }
+    slot.tasks.set(message.id, task);
     slot.worker.postMessage(message);
   }
 
   private fail(): void {
     if (this.broken) return;
     this.broken = true;
-    const pending = [...this.slots.flatMap((slot) => (slot.task ? [slot.task] : [])), ...this.queue.splice(0)];
+    const pending = [...this.slots.flatMap((slot) => [...slot.tasks.values()]), ...this.queue.splice(0)];
     this.terminate();
     for (const task of pending) void this.fallback(this.withKey(task.request, task.privateKey)).then(task.resolve);
   }
