@@ -221,7 +221,7 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({}));
     apiMock.mockResolvedValueOnce(response({ events: { [account]: now }, secrets: encrypted, sequence: 'Q9' }));
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
-    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q9&limit=50000`, `/api/accounts/${account}?limit=50000`]);
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q9&limit=50000`, `/api/accounts/${account}?limit=10000`]);
     // The cached secrets still match the server's values: no RSA. The private key and the five payloads.
     expect(rsa).not.toHaveBeenCalled();
     expect(aes).toHaveBeenCalledTimes(6);

@@ -89,7 +89,7 @@ describe('operator QUERY', () => {
     }));
 
     const result = await query();
-    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}?limit=50000`);
+    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}?limit=10000`);
     expect(result.events).toEqual([
       { ...vectorEvent(), eventId: id(1), accountId: ACCOUNT, secretId: 'S1' },
       { ...pageview({ href: 'https://www.example.com/two/' }), eventId: id(2), accountId: ACCOUNT, secretId: 'S2' },
@@ -191,7 +191,7 @@ describe('operator QUERY', () => {
     expect((await query()).events).toHaveLength(1);
     expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([
       `/api/accounts/${ACCOUNT}?since=Q1&limit=50000`,
-      `/api/accounts/${ACCOUNT}?limit=50000`,
+      `/api/accounts/${ACCOUNT}?limit=10000`,
     ]);
     expect(rsa).toHaveBeenCalledTimes(1);
   });
@@ -221,6 +221,6 @@ describe('operator QUERY', () => {
     vi.mocked(openDatabase).mockResolvedValue(new MemoryDatabase(odd));
     apiMock.mockResolvedValueOnce({ ...accountResponse({}), accountId: odd });
     await query({ query: { accountId: odd }, authenticatedUser: loginResult(odd, kek) });
-    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc?limit=50000');
+    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc?limit=10000');
   });
 });

@@ -27,7 +27,7 @@ import { CHECKPOINT } from './visitor.ts';
 import { getDecryptor } from './worker-pool.ts';
 import { decryptRecords, ProgressTracker } from './decrypt-pipeline.ts';
 import type { Progress } from './decrypt-pipeline.ts';
-import { accountPages } from './paging.ts';
+import { accountPages, firstPageLimit, pageLimit } from './paging.ts';
 
 export type { Progress };
 
@@ -266,7 +266,7 @@ export async function operatorQuery(
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
     // The first request goes out before anything local is read.
     const fetchAccountPage = (since: string | null, limit: number) => fetchPage(accountId, since, limit);
-    let pages = accountPages(fetchAccountPage, accountId, checkpoint);
+    let pages = accountPages(fetchAccountPage, accountId, checkpoint, pageLimit(), firstPageLimit(checkpoint));
     const stored = dexieSecrets(db);
     const progress = new ProgressTracker(options.onProgress);
     let view: AccountView | undefined;
@@ -312,7 +312,7 @@ export async function operatorQuery(
         await db.table<EncryptedEventRecord>('events').clear();
         if (checkpoint !== null) {
           await db.table<CheckpointRecord>('checkpoints').delete(CHECKPOINT);
-          pages = accountPages(fetchAccountPage, accountId, null);
+          pages = accountPages(fetchAccountPage, accountId, null, pageLimit(), firstPageLimit(null));
           first = await pages.next();
           if (first.done) throw new Error('The account response carried no data.');
         }

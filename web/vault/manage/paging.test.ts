@@ -9,7 +9,7 @@ import { openDatabase } from '../storage.ts';
 import type { Table, TableName } from '../storage.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
-import { accountPages, PAGE_LIMIT, setPageLimitForTests } from './paging.ts';
+import { accountPages, FIRST_PAGE_LIMIT, firstPageLimit, PAGE_LIMIT, setPageLimitForTests } from './paging.ts';
 import { FakeAccountServer, loadVectors, loginResult, MemoryDatabase, newUserSecret, pageview, seal, ulid } from './test-support.ts';
 import type { AccountResponse, QueryResult } from './types.ts';
 
@@ -310,7 +310,24 @@ describe('accountPages', () => {
     await expect(pages.next()).rejects.toThrow('offline');
   });
 
-  it('pages hold 50,000 events unless a test says otherwise', () => {
+  it('pages hold 50,000 events unless a test says otherwise; a sync from the start asks 10,000 first', () => {
     expect(PAGE_LIMIT).toBe(50_000);
+    expect(FIRST_PAGE_LIMIT).toBe(10_000);
+    setPageLimitForTests(undefined);
+    expect(firstPageLimit(null)).toBe(10_000);
+    expect(firstPageLimit('Q1')).toBe(50_000);
+  });
+
+  it('the first page has its own limit, and only a page shorter than what it asked for is the last', async () => {
+    const asked: Array<[string | null, number]> = [];
+    const answers = [response(2, 'A'), response(3, 'B'), response(1, 'C')];
+    const fetchPage = async (since: string | null, limit: number) => {
+      asked.push([since, limit]);
+      return answers.shift()!;
+    };
+    const lasts: boolean[] = [];
+    for await (const page of accountPages(fetchPage, 'a', null, 3, 2)) lasts.push(page.last);
+    expect(asked).toEqual([[null, 2], ['A', 3], ['B', 3]]);
+    expect(lasts).toEqual([false, false, true]);
   });
 });

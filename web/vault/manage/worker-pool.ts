@@ -20,8 +20,9 @@ export type WorkerFactory = () => WorkerLike;
 
 /** Events per message: large enough to amortise postMessage, small enough for steady progress. */
 export const EVENT_BATCH = 2000;
-/** Secrets per message: at ~6 ms per RSA decryption a batch takes well under a second. */
-export const SECRET_BATCH = 100;
+/** Secrets per message: at ~6 ms per RSA decryption a batch takes ~150 ms, so the last batches of a page (when
+ * some workers already idle) are short. */
+export const SECRET_BATCH = 25;
 /** Idle workers are stopped after this long; they hold the private key (README.md D8 keeps that short). */
 const IDLE_MS = 60_000;
 
