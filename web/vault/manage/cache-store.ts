@@ -21,6 +21,12 @@ interface Sealed {
 }
 
 const connections = new Map<string, Promise<IDBDatabase>>();
+/**
+ * Moves on every LOGOUT (deleteCaches). A store opened before that writes nothing afterwards, so a write that
+ * was still running when its query had answered (operator.ts writes after replying) cannot bring a deleted
+ * database back (README.md D8).
+ */
+let epoch = 0;
 
 function openDb(name: string): Promise<IDBDatabase> {
   let pending = connections.get(name);
@@ -92,6 +98,7 @@ export interface CacheStore {
 export async function openCacheStore(accountId: string, kek: JsonWebKey): Promise<CacheStore | null> {
   if (typeof indexedDB === 'undefined' || globalThis.crypto?.subtle === undefined) return null;
   const name = CACHE_PREFIX + accountId;
+  const opened = epoch;
   let key: CryptoKey;
   try {
     key = await deriveKey(kek, accountId);
@@ -142,10 +149,12 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
       return { records, broken };
     },
     async write(changes) {
+      if (epoch !== opened) return;
       // Encrypt first: an IndexedDB transaction commits as soon as it has nothing to do across an await.
       const sealed = await Promise.all(
         [...changes].map(async ([recordKey, value]) => [recordKey, value === undefined ? undefined : await seal(recordKey, value)] as const),
       );
+      if (epoch !== opened) return;
       const db = await openDb(name);
       await transaction<void>(db, 'readwrite', (store) => {
         for (const [recordKey, value] of sealed) {
@@ -155,6 +164,7 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
       });
     },
     async clear() {
+      if (epoch !== opened) return;
       const db = await openDb(name);
       await transaction<void>(db, 'readwrite', (store) => void store.clear());
     },
@@ -179,6 +189,7 @@ function deleteDb(name: string): Promise<void> {
  * databases, every other `offen-cache-*` database of this origin too.
  */
 export async function deleteCaches(accountIds: Iterable<string>): Promise<void> {
+  epoch++;
   if (typeof indexedDB === 'undefined') return;
   const names = new Set<string>([...accountIds].map((id) => CACHE_PREFIX + id));
   for (const name of connections.keys()) names.add(name);

@@ -13,6 +13,7 @@ import { decodeEvents, encodeEvents } from './cache-codec.ts';
 import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
+import { withLock } from './lock.ts';
 import { loadVectors, loginResult, newUserSecret, pageview, seal, ulid } from './test-support.ts';
 import type { DashboardStats } from './stats/types.ts';
 import type { AccountResponse, NormalizedEvent, QueryResult } from './types.ts';
@@ -233,6 +234,55 @@ describe('the encrypted local cache', () => {
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
     expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9&limit=50000`);
     expect(aes).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers before the cache is written; the next query waits for the write; LOGOUT meanwhile leaves no cache', async () => {
+    const { encrypted, events } = await dataset(3, 1);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const subtle = globalThis.crypto.subtle;
+    const encrypt = subtle.encrypt.bind(subtle);
+    // Only the cache encrypts (AES-256-GCM records); hold its first write.
+    const held = vi.spyOn(subtle, 'encrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['encrypt']>) => {
+      await gate;
+      return encrypt(...args);
+    });
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    expect((await send()).result.events).toHaveLength(3);
+    expect(held).toHaveBeenCalled();
+    // The query answered while its cache write waits; the next one queues behind it.
+    let second = false;
+    apiMock.mockResolvedValueOnce(response({}));
+    const next = send().then(() => (second = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBe(false);
+    release();
+    await next;
+    held.mockRestore();
+    const store = await openCacheStore(account, kek);
+    expect((await store!.readAll()).records.get('meta')).toEqual({ v: 1, sequence: 'Q1' });
+
+    // Again, with LOGOUT while the write is held: the deleted database does not come back.
+    reload();
+    await store!.clear();
+    let releaseAgain!: () => void;
+    const gateAgain = new Promise<void>((resolve) => (releaseAgain = resolve));
+    const heldAgain = vi.spyOn(subtle, 'encrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['encrypt']>) => {
+      await gateAgain;
+      return encrypt(...args);
+    });
+    apiMock.mockResolvedValueOnce(response({}));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    sessionStorage.setItem('session', JSON.stringify(loginResult(account, kek)));
+    apiMock.mockResolvedValueOnce(null);
+    const logout = manageHandlers.LOGOUT!({ type: 'LOGOUT', payload: null }, () => {});
+    releaseAgain();
+    await logout;
+    heldAgain.mockRestore();
+    // The query's lock settles once its (skipped) write is done.
+    await withLock(`account:${account}`, async () => undefined);
+    expect((await databaseNames()).filter((name) => name?.startsWith(CACHE_PREFIX))).toEqual([]);
   });
 
   it('LOGOUT deletes the cache database (D8)', async () => {

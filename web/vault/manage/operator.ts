@@ -261,7 +261,11 @@ export async function operatorQuery(
 ): Promise<QueryResult> {
   const { accountId } = query;
   const kek = keyEncryptionKey(user, accountId);
-  return withLock(`account:${accountId}`, async () => {
+  // The answer goes out before the local cache is written (a million events take seconds to encode and store),
+  // but the lock is held until that write is done, so the next sync of the account starts from it.
+  let answer!: (result: QueryResult) => void;
+  const answered = new Promise<QueryResult>((resolve) => (answer = resolve));
+  const locked = withLock(`account:${accountId}`, async () => {
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
     // The first request goes out before anything local is read.
@@ -356,12 +360,13 @@ export async function operatorQuery(
       }
       await written;
       accountViews.set(accountId, current);
-      await writeCache(cache, current);
       progress.finish();
       // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
       // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
-      return computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' });
+      answer(computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
+      // Never fails (a failed write only costs the next page load time).
+      await writeCache(cache, current);
     } catch (err) {
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);
@@ -377,4 +382,6 @@ export async function operatorQuery(
       throw err;
     }
   });
+  // Whichever comes first: the answer, or a failure before it (nothing can fail after the answer).
+  return Promise.race([answered, locked.then(() => answered)]);
 }
