@@ -2,7 +2,7 @@
 // real vaults (bench/DashSeed), in Debian's Chromium with fresh profiles, beside the raw WebCrypto work the same
 // data needs (one RSA-OAEP-4096 decryption per visitor, one AES-GCM decryption per event) measured in the same
 // browser. Environment: USERS, EVENTS, SEED, DASH_DEADLINE_MS (set by dashboard.sh), CACHE_MAX_AGE_HOURS,
-// SETTLE_MS, VERIFY_MAX_USERS, STRICT. Everything listens on 127.0.0.1 only (the harness maps *.test there).
+// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM. Everything listens on 127.0.0.1 only (the harness maps *.test there).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -196,7 +196,24 @@ async function coldAndWarm(origin, meta, name, query) {
   const url = `${origin}/auditorium/${meta.accountId}/${query}`;
   const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }));
   await sleep(SETTLE_MS);
+  // PROFILE_WARM=<dir>: a V8 CPU profile of each warm load (the page and the vault frame share one isolate),
+  // written as <dir>/warm-<range>.cpuprofile (open it in Chromium's DevTools, or summarise it with
+  // bench/profile-summary.mjs).
+  const profiler = process.env.PROFILE_WARM ? await context.newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.send('Profiler.start');
+  }
   const warm = await measure(page, `warm ${name}`, () => page.reload({ waitUntil: 'commit' }));
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    mkdirSync(process.env.PROFILE_WARM, { recursive: true });
+    const file = path.join(process.env.PROFILE_WARM, `warm-${name.replace(/\s+/g, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    log(`  CPU profile of the warm load: ${file}`);
+    await profiler.detach();
+  }
   if (errors.length) log(`  page errors during ${name}: ${errors.slice(0, 3).join(' | ')}`);
   return { cold, warm, context, page, close };
 }

@@ -192,9 +192,10 @@ describe('the encrypted local cache', () => {
 
     reload();
     const { rsa } = counters();
+    const afterValue = await encryptSecret(after);
     apiMock.mockResolvedValueOnce(response({
       events: { [account]: [{ secretId: 'S', eventId: id(3), payload: await seal(after, pageview({ href: 'https://x.org/after/' })) }] },
-      secrets: { S: await encryptSecret(after), LATE: await encryptSecret(after) },
+      secrets: { S: afterValue, LATE: await encryptSecret(after) },
       sequence: 'Q2',
     }));
     expect((await send()).result.events.map((e) => e.href)).toEqual(['https://x.org/before/', 'https://x.org/late/', 'https://x.org/after/']);
@@ -204,7 +205,7 @@ describe('the encrypted local cache', () => {
     reload();
     rsa.mockClear();
     // The server sends S again with its current value: known, nothing to open.
-    apiMock.mockResolvedValueOnce(response({ secrets: { S: await latestSecret('S') } }));
+    apiMock.mockResolvedValueOnce(response({ secrets: { S: afterValue } }));
     expect((await send()).result.events).toHaveLength(3);
     expect(rsa).not.toHaveBeenCalled();
   });
@@ -302,13 +303,6 @@ describe('the encrypted local cache', () => {
     expect(accountViews.size).toBe(0);
   });
 });
-
-/** The newest ENCRYPTED_SECRET value stored for a secretId. */
-async function latestSecret(secretId: string): Promise<string> {
-  const db = await openDatabase(account);
-  const keys = await db.table<{ type: string; secretId?: string; value: string }>('keys').toArray();
-  return keys.filter((k) => k.secretId === secretId).pop()!.value;
-}
 
 describe('QUERY_PROGRESS (contract 3) on the worker pool', () => {
   it('reports monotonic progress ending with done = total, then QUERY_SUCCESS; never without progress: true', async () => {

@@ -88,9 +88,10 @@ function pageRecords(response: AccountResponse, accountId: string, deleted: Set<
 }
 
 /**
- * §5.5 step 4: the page's secrets that are not stored yet. A known secret is not stored twice; a secretId that
- * comes back with a different value was re-exchanged (§4.4 step 4) and is stored again: the new row wins
- * because it is read last. The view matches the database here, so a secret it holds unchanged is known.
+ * §5.5 step 4: the page's secrets that are neither in the view nor stored yet (of these, operatorQuery stores
+ * only the ones that do not open). A known secret is not stored twice; a secretId that comes back with a
+ * different value was re-exchanged (§4.4 step 4) and is stored again: the new row wins because it is read
+ * last. The view matches the database here, so a secret it holds unchanged is known.
  */
 async function freshSecrets(secrets: Map<string, string>, view: AccountView, stored: () => Promise<Map<string, string>>): Promise<EncryptedSecretRecord[]> {
   const fresh: EncryptedSecretRecord[] = [];
@@ -346,7 +347,10 @@ export async function operatorQuery(
         // tombstones delete and what opened on this retry.
         const failed = records.filter((record) => current.failed.has(record.eventId));
         const gone = [...deleted, ...reopened.filter((eventId) => !current.failed.has(eventId))];
-        written = before.then(() => persistPage(db, failed, fresh, gone, sequence));
+        // Likewise for secrets: the opened ones are in the view (and its cache); kept encrypted are the ones
+        // that did not open, or that no event of the page needed.
+        const unopened = fresh.filter((record) => !current.secrets.get(record.secretId)?.jwk);
+        written = before.then(() => persistPage(db, failed, unopened, gone, sequence));
         // Awaited below or at the end; a failure meanwhile is not "unhandled".
         written.catch(() => undefined);
         // At most one page's writes run behind the decryption.
