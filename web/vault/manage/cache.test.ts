@@ -61,12 +61,17 @@ function response(extra: Partial<AccountResponse>): AccountResponse {
   };
 }
 
-async function send(payload: Record<string, unknown> = {}): Promise<{ replies: Reply[]; result: QueryResult }> {
+/**
+ * QUERY as the auditorium sends it. The answer comes before the cache write (operator.ts); unless `settle` is
+ * false this waits for the account's lock too, so the cache is written when it returns.
+ */
+async function send(payload: Record<string, unknown> = {}, settle = true): Promise<{ replies: Reply[]; result: QueryResult }> {
   const replies: Reply[] = [];
   await manageHandlers.QUERY!(
     { type: 'QUERY', payload: { query: { accountId: account, now: NOW }, authenticatedUser: loginResult(account, kek), ...payload } },
     (reply) => replies.push(reply as Reply),
   );
+  if (settle) await withLock(`account:${account}`, async () => undefined);
   const last = replies[replies.length - 1]!;
   expect(last.type).toBe('QUERY_SUCCESS');
   return { replies, result: (last.payload as { result: QueryResult }).result };
@@ -210,23 +215,24 @@ describe('the encrypted local cache', () => {
     expect(rsa).not.toHaveBeenCalled();
   });
 
-  it('a checkpoint the cache does not match (another tab that could not write it) starts over, opening no secret again', async () => {
+  it('a cache behind the stored checkpoint (the tab closed before it was written) syncs on from its own sequence', async () => {
     const { encrypted, events, secrets } = await dataset(5, 2);
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
-    // Another tab synced Q1 -> Q9 (event 3 deleted, event 10 new) but its cache write failed.
+    // A later load moved the checkpoint to Q9 (event 3 deleted, event 10 new) but its cache was never written.
     const db = await openDatabase(account);
     await db.table('checkpoints').put({ type: 'LAST_KNOWN_CHECKPOINT', sequence: 'Q9' });
     reload();
     const { rsa, aes } = counters();
-    const now = [...events.filter((e) => e.eventId !== id(3)), { secretId: secretIdOf(0), eventId: id(10), payload: await seal(secrets[0]!, pageview({ href: href(10) })) }];
+    const ten = { secretId: secretIdOf(0), eventId: id(10), payload: await seal(secrets[0]!, pageview({ href: href(10) })) };
     apiMock.mockResolvedValueOnce(response({}));
-    apiMock.mockResolvedValueOnce(response({ events: { [account]: now }, secrets: encrypted, sequence: 'Q9' }));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: [ten] }, secrets: { [secretIdOf(0)]: encrypted[secretIdOf(0)]! }, deletedEvents: [id(3)], sequence: 'Q9' }));
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
-    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q9&limit=50000`, `/api/accounts/${account}?limit=10000`]);
-    // The cached secrets still match the server's values: no RSA. The private key and the five payloads.
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q9&limit=50000`, `/api/accounts/${account}?since=Q1&limit=50000`]);
+    // Nothing opens again: no RSA; the private key and the one new payload.
     expect(rsa).not.toHaveBeenCalled();
-    expect(aes).toHaveBeenCalledTimes(6);
+    expect(aes).toHaveBeenCalledTimes(2);
+    expect(await db.table('checkpoints').get('LAST_KNOWN_CHECKPOINT')).toMatchObject({ sequence: 'Q9' });
 
     // The cache now matches Q9: the next page load opens nothing but the private key.
     reload();
@@ -235,6 +241,41 @@ describe('the encrypted local cache', () => {
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 4, 5, 10].map(id));
     expect(apiMock).toHaveBeenLastCalledWith('GET', `/api/accounts/${account}?since=Q9&limit=50000`);
     expect(aes).toHaveBeenCalledTimes(1);
+  });
+
+  it('a damaged cache chunk makes the sync start over from the server, opening no secret again', async () => {
+    const { encrypted, events } = await dataset(5, 2);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    // Flip a byte of one day chunk: it no longer opens, so the view cannot say what it holds.
+    const day = (await rawCache()).find((r) => String(r.key).startsWith('day:'))!;
+    const sealed = day.value as { iv: Uint8Array; data: ArrayBuffer };
+    const bytes = new Uint8Array(sealed.data.slice(0));
+    bytes[0] = bytes[0]! ^ 0xff;
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(CACHE_PREFIX + account);
+      request.onsuccess = () => {
+        const tx = request.result.transaction('records', 'readwrite');
+        tx.objectStore('records').put({ iv: sealed.iv, data: bytes.buffer }, day.key);
+        tx.oncomplete = () => {
+          request.result.close();
+          resolve();
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+      request.onerror = () => reject(request.error);
+    });
+    reload();
+    const { rsa, aes } = counters();
+    apiMock.mockResolvedValueOnce(response({}));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 3, 4, 5].map(id));
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q1&limit=50000`, `/api/accounts/${account}?limit=10000`]);
+    // The cached secrets still match the server's values: no RSA. The private key and the five payloads.
+    expect(rsa).not.toHaveBeenCalled();
+    expect(aes).toHaveBeenCalledTimes(6);
+    // The damaged chunk was replaced: everything opens again.
+    expect((await (await openCacheStore(account, kek))!.readAll()).broken).toEqual([]);
   });
 
   it('answers before the cache is written; the next query waits for the write; LOGOUT meanwhile leaves no cache', async () => {
@@ -249,12 +290,12 @@ describe('the encrypted local cache', () => {
       return encrypt(...args);
     });
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
-    expect((await send()).result.events).toHaveLength(3);
+    expect((await send({}, false)).result.events).toHaveLength(3);
     expect(held).toHaveBeenCalled();
     // The query answered while its cache write waits; the next one queues behind it.
     let second = false;
     apiMock.mockResolvedValueOnce(response({}));
-    const next = send().then(() => (second = true));
+    const next = send({}, false).then(() => (second = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(second).toBe(false);
     release();
@@ -274,7 +315,7 @@ describe('the encrypted local cache', () => {
     });
     apiMock.mockResolvedValueOnce(response({}));
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
-    await send();
+    await send({}, false);
     sessionStorage.setItem('session', JSON.stringify(loginResult(account, kek)));
     apiMock.mockResolvedValueOnce(null);
     const logout = manageHandlers.LOGOUT!({ type: 'LOGOUT', payload: null }, () => {});

@@ -215,9 +215,10 @@ async function fetchPage(accountId: string, since: string | null, limit: number)
 }
 
 /**
- * The local side of a query, read while the first page downloads: the view to start from, and whether it must
- * start over from the server because it does not match the stored checkpoint (another tab moved it without
- * updating the cache, a cache write failed, the cache is from an older format).
+ * The local side of a query, read while the first page downloads: the view to start from, and whether it
+ * matches the stored checkpoint. A cached view at another sequence (the tab closed before its cache was
+ * written, another tab moved the checkpoint) syncs on from its own; one without a sequence (no usable cache,
+ * a damaged chunk) starts over from the server.
  */
 async function openLocal(
   accountId: string,
@@ -252,8 +253,9 @@ async function writeCache(cache: CacheStore | null, view: AccountView): Promise<
 /**
  * QUERY with query.accountId set (§1.4, §5.5). The sync runs in pages (paging.ts) as a pipeline: the next
  * page downloads while this one decrypts, and a decrypted page's writes to `<accountId>` run while the next
- * one decrypts; its checkpoint follows once they are stored. A view that does not match the checkpoint drops
- * its events and starts over from the server; every page is then a delta.
+ * one decrypts; its checkpoint follows once they are stored. A cached view at another sequence than the
+ * checkpoint syncs on from its own; a view without one drops its events and starts over from the server.
+ * Every page is then a delta.
  */
 export async function operatorQuery(
   query: Query & { accountId: string },
@@ -302,7 +304,15 @@ export async function operatorQuery(
       }
       const decryptor = await getDecryptor();
       const current = local.view;
-      if (!local.trusted) {
+      let from = checkpoint;
+      if (!local.trusted && current.sequence !== null) {
+        // The cached view is whole at its own sequence, which the stored checkpoint has moved past (the tab
+        // closed before the cache was written) or not reached: the sync goes on from the view's sequence.
+        from = current.sequence;
+        pages = accountPages(fetchAccountPage, accountId, from, pageLimit(), firstPageLimit(from));
+        first = await pages.next();
+        if (first.done) throw new Error('The account response carried no data.');
+      } else if (!local.trusted) {
         // Start over: the view's events and the encrypted leftovers go; the user secrets it opened stay
         // (each is checked against the value the server sends), so no RSA work is repeated.
         current.clearEvents();
@@ -315,6 +325,7 @@ export async function operatorQuery(
           }
         }
         await db.table<EncryptedEventRecord>('events').clear();
+        from = null;
         if (checkpoint !== null) {
           await db.table<CheckpointRecord>('checkpoints').delete(CHECKPOINT);
           pages = accountPages(fetchAccountPage, accountId, null, pageLimit(), firstPageLimit(null));
@@ -322,7 +333,7 @@ export async function operatorQuery(
           if (first.done) throw new Error('The account response carried no data.');
         }
       }
-      current.sequence = local.trusted ? checkpoint : null;
+      current.sequence = from;
       settled = true;
 
       let page = first.value;
