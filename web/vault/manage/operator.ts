@@ -272,8 +272,15 @@ export async function operatorQuery(
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
     // The first request goes out before anything local is read.
-    const fetchAccountPage = (since: string | null, limit: number) => fetchPage(accountId, since, limit);
-    let pages = accountPages(fetchAccountPage, accountId, checkpoint, pageLimit(), firstPageLimit(checkpoint));
+    const syncFrom = (since: string | null) =>
+      accountPages((from, limit) => fetchPage(accountId, from, limit), accountId, since, pageLimit(), firstPageLimit(since));
+    /** The first page of a sync; a sync without one is an error. */
+    const firstOf = async (sync: ReturnType<typeof syncFrom>) => {
+      const next = await sync.next();
+      if (next.done) throw new Error('The account response carried no data.');
+      return next.value;
+    };
+    let pages = syncFrom(checkpoint);
     const stored = dexieSecrets(db);
     const progress = new ProgressTracker(options.onProgress);
     let view: AccountView | undefined;
@@ -289,11 +296,11 @@ export async function operatorQuery(
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
       if (firstSettled.status === 'rejected') throw firstSettled.reason;
       if (localSettled.status === 'rejected') throw localSettled.reason;
-      let first = firstSettled.value;
+      if (firstSettled.value.done) throw new Error('The account response carried no data.');
+      let page = firstSettled.value.value;
       const local = localSettled.value;
-      if (first.done) throw new Error('The account response carried no data.');
       const provider = await getCryptoProvider();
-      const privateKey = await openPrivateKey(provider, kek, first.value.response.encryptedPrivateKey);
+      const privateKey = await openPrivateKey(provider, kek, page.response.encryptedPrivateKey);
       if (local.unreadable && cache) {
         try {
           // The KEK opened the private key, so the cache is another KEK's (or damaged): start it over.
@@ -309,9 +316,8 @@ export async function operatorQuery(
         // The cached view is whole at its own sequence, which the stored checkpoint has moved past (the tab
         // closed before the cache was written) or not reached: the sync goes on from the view's sequence.
         from = current.sequence;
-        pages = accountPages(fetchAccountPage, accountId, from, pageLimit(), firstPageLimit(from));
-        first = await pages.next();
-        if (first.done) throw new Error('The account response carried no data.');
+        pages = syncFrom(from);
+        page = await firstOf(pages);
       } else if (!local.trusted) {
         // Start over: the view's events and the encrypted leftovers go; the user secrets it opened stay
         // (each is checked against the value the server sends), so no RSA work is repeated.
@@ -328,15 +334,15 @@ export async function operatorQuery(
         from = null;
         if (checkpoint !== null) {
           await db.table<CheckpointRecord>('checkpoints').delete(CHECKPOINT);
-          pages = accountPages(fetchAccountPage, accountId, null, pageLimit(), firstPageLimit(null));
-          first = await pages.next();
-          if (first.done) throw new Error('The account response carried no data.');
+          pages = syncFrom(null);
+          page = await firstOf(pages);
         }
       }
       current.sequence = from;
       settled = true;
 
-      let page = first.value;
+      // The account fields of the answer: those of the sync's first page.
+      const head = page.response;
       for (;;) {
         settled = false;
         const { response } = page;
@@ -379,7 +385,7 @@ export async function operatorQuery(
       // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
       // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
-      answer(computeResult(current.events(), query, accountFields(first.value.response, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
+      answer(computeResult(current.events(), query, accountFields(head, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
       // Never fails (a failed write only costs the next page load time).
       await writeCache(cache, current);
     } catch (err) {
