@@ -2,7 +2,7 @@
 // real vaults (bench/DashSeed), in Debian's Chromium with fresh profiles, beside the raw WebCrypto work the same
 // data needs (one RSA-OAEP-4096 decryption per visitor, one AES-GCM decryption per event) measured in the same
 // browser. Environment: USERS, EVENTS, SEED, DASH_DEADLINE_MS (set by dashboard.sh), CACHE_MAX_AGE_HOURS,
-// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM. Everything listens on 127.0.0.1 only (the harness maps *.test there).
+// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, TIMELINE, QUICK. Everything listens on 127.0.0.1 only (the harness maps *.test there).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -161,6 +161,38 @@ async function measure(page, label, navigate) {
   return painted;
 }
 
+/**
+ * TIMELINE=1: the last load's steps on one clock (ms since the page's navigation start): the page's and the
+ * vault frame's navigation, their scripts and API requests, and the "offen:" User Timing marks (shared/marks.ts).
+ */
+async function timeline(page, label) {
+  const rows = [];
+  let top = 0;
+  for (const frame of page.frames()) {
+    const entries = await frame.evaluate(() => ({
+      origin: performance.timeOrigin,
+      path: location.pathname,
+      nav: performance.getEntriesByType('navigation').map((e) => ({ responseEnd: e.responseEnd, domInteractive: e.domInteractive, loaded: e.loadEventEnd })),
+      resources: performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })),
+      marks: performance.getEntriesByType('mark').filter((e) => e.name.startsWith('offen:')).map((e) => ({ name: e.name, at: e.startTime })),
+    })).catch(() => null);
+    if (!entries) continue;
+    if (frame === page.mainFrame()) top = entries.origin;
+    const shift = (t) => entries.origin + t;
+    const where = entries.path.startsWith('/vault') ? 'vault' : 'page';
+    for (const n of entries.nav) {
+      rows.push([shift(n.responseEnd), `${where}: document received`]);
+      rows.push([shift(n.domInteractive), `${where}: dom interactive`]);
+      if (n.loaded > 0) rows.push([shift(n.loaded), `${where}: load event end`]);
+    }
+    for (const r of entries.resources) rows.push([shift(r.end), `${where}: ${r.name} (${Math.round(r.end - r.start)} ms)`]);
+    for (const m of entries.marks) rows.push([shift(m.at), `${where}: ${m.name}`]);
+  }
+  rows.sort((a, b) => a[0] - b[0]);
+  log(`  timeline of ${label} (ms since navigation start):`);
+  for (const [at, what] of rows) log(`    ${String(Math.round(at - top)).padStart(6)}  ${what}`);
+}
+
 /** A fresh profile: log in through /login/, then the cold load of `query` and a warm reload in the same profile. */
 /**
  * A running server, not one that has just started: a few unmeasured account reads compile the server's hot paths
@@ -214,6 +246,7 @@ async function coldAndWarm(origin, meta, name, query) {
     log(`  CPU profile of the warm load: ${file}`);
     await profiler.detach();
   }
+  if (process.env.TIMELINE) await timeline(page, `warm ${name}`);
   if (errors.length) log(`  page errors during ${name}: ${errors.slice(0, 3).join(' | ')}`);
   return { cold, warm, context, page, close };
 }
@@ -269,6 +302,26 @@ async function main() {
   await warmUpServer(server.origin, meta);
 
   const week = await coldAndWarm(server.origin, meta, '7 days', '');
+  if (process.env.QUICK) {
+    // QUICK=1 (a development aid, no verdicts): after the 7-day pair, more warm loads in the same profile, of
+    // 7 days (reloads) and of 6 months (navigations); no 6-month cold load, no floor.
+    const warm = [week.warm];
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      warm.push(await measure(week.page, 'warm 7 days again', () => week.page.reload({ waitUntil: 'commit' })));
+    }
+    const base = new URL(week.page.url());
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      base.search = i % 2 === 0 ? '?range=6&resolution=months' : '';
+      const label = i % 2 === 0 ? 'warm 6 months' : 'warm 7 days';
+      warm.push(await measure(week.page, label, () => week.page.goto(base.href, { waitUntil: 'commit' })));
+      if (process.env.TIMELINE) await timeline(week.page, label);
+    }
+    console.log(`QUICK: cold 7 days ${fmt(week.cold)} ms; warm ${warm.map(fmt).join(', ')} ms`);
+    await week.close();
+    return 0;
+  }
   await week.close();
   const half = await coldAndWarm(server.origin, meta, '6 months', '?range=6&resolution=months');
 

@@ -65,6 +65,9 @@ public class HttpSurfaceTests
         var localized = await (await c.GetAsync("/?locale=de")).Content.ReadAsStringAsync();
         Assert.Matches(@"/de/auditorium/index-[0-9a-f]{10}\.js", localized);
         Assert.Contains("data-locale=\"de\"", localized);
+        // The auditorium's vault frame loads with the page, with the page's locale when it is a known one.
+        Assert.Contains("<iframe id=\"offen-vault\" src=\"/vault?locale=de\" hidden", localized);
+        Assert.Contains("<iframe id=\"offen-vault\" src=\"/vault\" hidden", await (await c.GetAsync("/login/?locale=xx")).Content.ReadAsStringAsync());
         // other methods on unknown paths: a text 404, and no CORS anywhere
         var post = await c.SendAsync(HttpMethod.Post, "/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);

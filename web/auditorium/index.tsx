@@ -7,7 +7,9 @@ import { FlashStore } from './flash.ts';
 import { loadStrings, localeParam } from './locale.ts';
 import { browserHistory } from './router.ts';
 import { createVaultClient, createVaultFrame, vaultUrl } from './vault-client.ts';
+import { mark } from '../shared/marks.ts';
 
+mark('auditorium:start');
 const strings = loadStrings();
 const locale = localeParam(location.search);
 // clients-and-crypto.md §1.1: one vault for the whole app, `?locale=` when the page has it, no accountId.

@@ -198,4 +198,64 @@ describe('createVaultFrame', () => {
     expect(reply.type).toBe('SETUP_STATUS_EMPTY');
     expect(received).toEqual([{ message: { type: 'SETUP_STATUS', payload: null, host: `#${frame.id}` }, targetOrigin: 'https://offen.example.test' }]);
   });
+
+  /** The iframe the server's index page declares (Pages.cs), as the page has it when the script runs. */
+  function declaredFrame(src: string, document: { readyState: string; URL: string }) {
+    const listeners: Record<string, () => void> = {};
+    const received: Request[] = [];
+    const frame = {
+      tagName: 'IFRAME',
+      id: 'offen-vault',
+      src,
+      contentDocument: document,
+      addEventListener(type: string, listener: () => void) {
+        listeners[type] = listener;
+      },
+      contentWindow: {
+        postMessage(message: Request, _origin: string, transfer: Transferable[]) {
+          received.push(message);
+          (transfer[0] as MessagePort).postMessage({ type: 'SETUP_STATUS_EMPTY', payload: null });
+        },
+      },
+    };
+    const created: unknown[] = [];
+    const doc = {
+      getElementById: (id: string) => (id === 'offen-vault' ? frame : null),
+      createElement: () => {
+        const other = { setAttribute() {}, addEventListener() {} };
+        created.push(other);
+        return other;
+      },
+      body: { appendChild() {} },
+    } as unknown as Document;
+    return { frame, listeners, received, created, doc };
+  }
+
+  it('adopts the declared frame that has loaded the same URL, without waiting or adding another', async () => {
+    const url = 'https://offen.example.test/vault?locale=de';
+    const { doc, created, received } = declaredFrame(url, { readyState: 'complete', URL: url });
+    const post = await createVaultFrame(url, doc);
+    await post({ type: 'SETUP_STATUS', payload: null });
+    expect(created).toEqual([]);
+    expect(received).toEqual([{ type: 'SETUP_STATUS', payload: null, host: '#offen-vault' }]);
+  });
+
+  it('waits for the declared frame\'s load while it still shows the initial about:blank', async () => {
+    const url = 'https://offen.example.test/vault';
+    const { doc, created, listeners } = declaredFrame(url, { readyState: 'complete', URL: 'about:blank' });
+    let done = false;
+    const ready = createVaultFrame(url, doc).then(() => (done = true));
+    await Promise.resolve();
+    expect(done).toBe(false);
+    listeners.load!();
+    await ready;
+    expect(done).toBe(true);
+    expect(created).toEqual([]);
+  });
+
+  it('creates its own frame when the declared one loads another URL', () => {
+    const { doc, created } = declaredFrame('https://offen.example.test/vault', { readyState: 'complete', URL: 'https://offen.example.test/vault' });
+    void createVaultFrame('https://offen.example.test/vault?locale=fr', doc);
+    expect(created).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@
 // MessageChannel. Same envelope as script.js (web/script/main.ts), written for clarity instead of bytes.
 // STYLES replies are ignored: the vault only sends them for the consent banner, which the auditorium never asks
 // for (§1.2).
+import { mark } from '../shared/marks.ts';
 import type { ConsentStatus, LoginResult, Reply, Request } from '../shared/protocol.ts';
 import type { QueryPayload } from '../vault/manage/types.ts';
 
@@ -69,6 +70,7 @@ export function postThroughChannel(
         return;
       }
       settled = true;
+      mark(`reply:${message.type}`);
       channel.port1.close();
       if (data && data.type === 'ERROR') {
         const payload = (data.payload ?? {}) as { error?: unknown; stack?: unknown };
@@ -78,33 +80,56 @@ export function postThroughChannel(
       resolve(data ?? { type: '', payload: null });
     };
     // Never "*": only the vault's origin may receive the message and the port (§1.2 step 2).
+    mark(`post:${message.type}`);
     target.postMessage(message, targetOrigin, [channel.port2]);
   });
 }
 
-/** Creates the hidden vault iframe and resolves to its post function once it has loaded. */
+/** The id of the vault iframe the server's index page declares (Pages.cs), so it loads with the page. */
+export const DECLARED_FRAME_ID = 'offen-vault';
+
+/**
+ * The hidden vault iframe, resolved to its post function once it has loaded: the one the page declares when it
+ * loads `url`, else a new one.
+ */
 export function createVaultFrame(url: string, doc: Document = document): Promise<Post> {
   return new Promise((resolve, reject) => {
-    const frame = doc.createElement('iframe');
-    frame.src = url;
-    frame.hidden = true;
-    frame.title = 'Offen Vault';
-    // Not reachable by keyboard or assistive technology: it never shows anything for the auditorium.
-    frame.tabIndex = -1;
-    frame.setAttribute('aria-hidden', 'true');
-    frame.id = 'offen-vault-' + Math.random().toString(36).slice(2);
+    const declared = doc.getElementById?.(DECLARED_FRAME_ID);
+    const adopt = declared?.tagName === 'IFRAME' && (declared as HTMLIFrameElement).src === url;
+    const frame = adopt ? (declared as HTMLIFrameElement) : doc.createElement('iframe');
+    if (!adopt) {
+      frame.src = url;
+      frame.hidden = true;
+      frame.title = 'Offen Vault';
+      // Not reachable by keyboard or assistive technology: it never shows anything for the auditorium.
+      frame.tabIndex = -1;
+      frame.setAttribute('aria-hidden', 'true');
+      frame.id = 'offen-vault-' + Math.random().toString(36).slice(2);
+    }
     const host = '#' + frame.id;
     const origin = new URL(url).origin;
-    frame.addEventListener('load', () => {
+    const loaded = () => {
+      mark('vault-frame-loaded');
       const target = frame.contentWindow;
       if (!target) {
         reject(new VaultError('The vault frame has no window.'));
         return;
       }
       resolve((message, options) => postThroughChannel(target, origin, { ...message, host: message.host ?? host }, options));
-    });
+    };
+    // A declared frame may have loaded before this script ran (its document is then the vault's, complete; until
+    // its navigation commits, it shows the initial about:blank document, also "complete").
+    const document = adopt ? frame.contentDocument : null;
+    if (document && document.readyState === 'complete' && document.URL === url) {
+      loaded();
+      return;
+    }
+    frame.addEventListener('load', loaded);
     frame.addEventListener('error', () => reject(new VaultError(`Could not load the vault from ${url}.`)));
-    doc.body.appendChild(frame);
+    if (!adopt) {
+      mark('vault-frame-created');
+      doc.body.appendChild(frame);
+    }
   });
 }
 

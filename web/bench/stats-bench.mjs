@@ -204,7 +204,8 @@ const PRESETS = [
 async function load() {
   const out = path.join(os.tmpdir(), `stats-bench-${process.pid}.mjs`);
   const contents = [
-    `export { computeStats } from ${JSON.stringify(`./${MODULE}`)};`,
+    `export { computeStats, computeBlockStats } from ${JSON.stringify(`./${MODULE}`)};`,
+    "export { encodeBlock, serializeBlock, parseBlock } from './vault/manage/event-block.ts';",
     "export { computeResult } from './vault/manage/result.ts';",
     CHECK || IMPL === 'reference' ? "export { referenceStats } from './vault/manage/stats/reference.test-support.ts';" : 'export const referenceStats = null;',
   ].join('\n');
@@ -233,13 +234,27 @@ vm.runInNewContext('gc')();
 const context = { timeZone: ZONE, now: NOW, retentionPeriod: '6months' };
 console.log(`node ${process.version}, ${os.cpus().length} cores; ${events.length.toLocaleString('en')} events, ${USERS.toLocaleString('en')} users, zone ${ZONE}, ${SHUFFLE ? 'shuffled' : 'eventId order'}, impl ${IMPL}; generated in ${Math.round(generated.ms)} ms`);
 
+// The operator's vault holds its events as one block per UTC day (cache-view.ts), read back from the cache's
+// bytes on a page load: the metrics run on those (IMPL stats); the reference runs on the event objects.
+const days = new Map();
+for (const event of events) {
+  const day = Math.floor(Date.parse(event.timestamp) / DAY);
+  if (!days.has(day)) days.set(day, []);
+  days.get(day).push(event);
+}
+const stored = [...days.keys()].sort((a, b) => a - b).map((day) => modules.serializeBlock(modules.encodeBlock(days.get(day))));
+const parsed = measure(() => stored.map((bytes) => modules.parseBlock(bytes)));
+const blocks = parsed.value;
+console.log(`${blocks.length} day blocks, ${(stored.reduce((n, bytes) => n + bytes.length, 0) / 1e6).toFixed(1)} MB; parsing them: ${parsed.wall.toFixed(1)} ms wall (runs ${parsed.runs})`);
+const run = (query) => (IMPL === 'reference' ? compute(events, query, context) : modules.computeBlockStats(blocks, query, context));
+
 const base = measure(() => baseline(events));
 const rows = [['case', 'wall ms', 'CPU ms', 'wall runs', '× baseline (CPU)', 'window events', 'users']];
 const row = (label, result, extra = ['', '']) => [label, result.wall.toFixed(1), result.cpu.toFixed(1), result.runs, (result.cpu / base.cpu).toFixed(1), ...extra];
 rows.push(row('baseline: one loop reading every field', base, [String(events.length), '']));
 for (const [label, query] of PRESETS) {
   if (typeof ONLY === 'string' && !label.includes(ONLY)) continue;
-  const result = measure(() => compute(events, query, context));
+  const result = measure(() => run(query));
   const stats = result.value;
   const windowEvents = stats.pageviews.reduce((sum, bucket) => sum + bucket.pageviews, 0);
   rows.push(row(label, result, [String(windowEvents), String(stats.uniqueUsers)]));

@@ -4,5 +4,8 @@
 import { handleAcquireConsent } from './consent.ts';
 import { handleEvent } from './event.ts';
 import { createRouter } from './router.ts';
+import { mark } from '../shared/marks.ts';
+
+mark('vault:start');
 
 addEventListener('message', createRouter({ EVENT: handleEvent, ACQUIRE_CONSENT: handleAcquireConsent }));

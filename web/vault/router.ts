@@ -2,6 +2,7 @@
 // port only, EVENT and ACQUIRE_CONSENT from any origin, everything else same-origin and handled by the lazily
 // loaded `manage` bundle (handlers.ts).
 import type { ErrorReply, Reply, Request, StylesReply } from '../shared/protocol.ts';
+import { mark } from '../shared/marks.ts';
 import { loadLazy } from './lazy.ts';
 
 /** Like handlers.ts's Respond, but the core may also answer a bare `null` (§1.4: the host then sees {}). */
@@ -24,7 +25,9 @@ async function dispatch(request: Request, origin: string, respond: CoreRespond, 
   // §1.3 and §7 item 16: nothing but EVENT and ACQUIRE_CONSENT is ever answered to another origin. An opaque
   // origin ("null", e.g. a sandboxed frame) is never trusted.
   if (origin !== location.origin || origin === 'null') throw new Error(`Incoming message had untrusted origin "${origin}"`);
+  mark(`vault:${type}`);
   await loadLazy('manage');
+  mark('vault:manage-loaded');
   const managed = own(self.__OFFEN_MANAGE__, type);
   if (!managed) throw new Error(`Message of type "${type}" was not handled.`);
   await managed(request, respond);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Offen.Configuration;
 using Offen.Features.Accounts;
 using Offen.Hosting;
 
@@ -58,6 +59,10 @@ public sealed class Pages(StaticAssets assets, ServerSettings settings, AccountS
         var t = PageText.For(settings.Locale);
         var script = string.IsNullOrEmpty(settings.RootAccount) ? "" :
             $"""    <script src="/script.js"{(string.IsNullOrEmpty(locale) ? "" : $" data-locale=\"{H(locale)}\"")} data-use-api data-account-id="{H(settings.RootAccount)}"></script>{"\n"}""";
+        // The auditorium's vault (clients-and-crypto.md §1.1: same origin, `?locale=` when the page has a known
+        // one, no accountId) loads with the page instead of after the auditorium's scripts; the auditorium adopts
+        // it when its URL is the one it would have created (vault-client.ts).
+        var vaultSrc = ConfigLoader.Locales.Contains(locale) ? $"/vault?locale={locale}" : "/vault";
         var html = $"""
 <!DOCTYPE html>
 <html lang="{H(settings.Locale)}">
@@ -67,6 +72,7 @@ public sealed class Pages(StaticAssets assets, ServerSettings settings, AccountS
 {script}</head>
 <body>
     <div id="app-host" role="main"></div>
+    <iframe id="offen-vault" src="{H(vaultSrc)}" hidden title="Offen Vault" tabindex="-1" aria-hidden="true"></iframe>
     <script src="{H(Rev("/auditorium/vendor.js", locale))}"></script>
     <script src="{H(Rev("/auditorium/index.js", locale))}"></script>
     <noscript>{H(t.NoScript)}</noscript>

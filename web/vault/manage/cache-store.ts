@@ -14,10 +14,11 @@ const INFO = 'offen local cache v1';
 /** An open that neither succeeds nor fails must not hang a QUERY (storage.ts does the same for EVENT). */
 const OPEN_TIMEOUT_MS = 5000;
 
-/** One stored value: ciphertext‖tag and its 12-byte IV. */
+/** One stored value: ciphertext‖tag and its 12-byte IV; `b` marks bytes (event blocks), else JSON. */
 interface Sealed {
   iv: Uint8Array;
   data: ArrayBuffer;
+  b?: 1;
 }
 
 const connections = new Map<string, Promise<IDBDatabase>>();
@@ -84,7 +85,12 @@ async function deriveKey(kek: JsonWebKey, accountId: string): Promise<CryptoKey>
   );
 }
 
-/** Encrypted records under string keys; values are JSON. */
+/** The record's key, and whether it holds bytes, authenticated with its value (a flipped `b` does not open). */
+function aad(recordKey: string, bytes: boolean): Uint8Array<ArrayBuffer> {
+  return utf8Encode(bytes ? `${recordKey}\u0000bytes` : recordKey);
+}
+
+/** Encrypted records under string keys; values are JSON, or bytes (a Uint8Array comes back as one). */
 export interface CacheStore {
   readonly name: string;
   /** Every record, decrypted. A record that does not open (another KEK, tampering) is reported in `broken`. */
@@ -110,16 +116,18 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
 
   const seal = async (recordKey: string, value: unknown): Promise<Sealed> => {
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-    const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8Encode(recordKey) }, key, utf8Encode(JSON.stringify(value)));
-    return { iv, data };
+    const bytes = value instanceof Uint8Array;
+    const plain: BufferSource = bytes ? (value as Uint8Array<ArrayBuffer>) : utf8Encode(JSON.stringify(value));
+    const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(recordKey, bytes) }, key, plain);
+    return bytes ? { iv, data, b: 1 } : { iv, data };
   };
   const open = async (recordKey: string, sealed: Sealed): Promise<unknown> => {
     const plain = await subtle.decrypt(
-      { name: 'AES-GCM', iv: new Uint8Array(sealed.iv), additionalData: utf8Encode(recordKey) },
+      { name: 'AES-GCM', iv: new Uint8Array(sealed.iv), additionalData: aad(recordKey, sealed.b === 1) },
       key,
       sealed.data,
     );
-    return JSON.parse(utf8Decode(new Uint8Array(plain)));
+    return sealed.b === 1 ? new Uint8Array(plain) : JSON.parse(utf8Decode(new Uint8Array(plain)));
   };
 
   return {

@@ -2,13 +2,17 @@
 // decrypting", step 5: memoised by secretId and eventId), held in memory for the session and mirrored into the
 // encrypted local cache (cache-store.ts) record by record:
 //   meta            {v, sequence}: the `<accountId>` checkpoint (§4.7) the view reflects
-//   day:<n>         the events whose ULID time falls on UTC day n (column-wise, cache-codec.ts), so a tombstone
-//                   or expiry (the server tombstones expired events, server.md §5.8) finds its chunk from the
-//                   eventId alone and only that chunk is rewritten
+//   day:<n>         the events whose ULID time falls on UTC day n, as one binary block (event-block.ts), so a
+//                   tombstone or expiry (the server tombstones expired events, server.md §5.8) finds its chunk
+//                   from the eventId alone and only that chunk is rewritten. Records of the first cache format
+//                   (JSON columns, cache-codec.ts) are still read, and rewritten as blocks on the next save.
 //   secrets:<b>     opened user secrets [secretId, fingerprint of the encrypted value, JWK or null], 64 buckets
 //   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
-import { decodeEvents, encodeEvents } from './cache-codec.ts';
+// In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
+// computation or save turns it back into a block.
+import { decodeEvents } from './cache-codec.ts';
 import type { EventColumns } from './cache-codec.ts';
+import { EventBlock, encodeBlock, parseBlock, serializeBlock } from './event-block.ts';
 import type { NormalizedEvent } from './types.ts';
 import { ulidTime } from './ulid.ts';
 
@@ -37,52 +41,74 @@ export function dayKey(eventId: string): string {
   return time === null ? 'day:x' : `day:${Math.floor(time / DAY)}`;
 }
 
+/** day:<n> keys by n ascending; day:x (ids that are no ULID) last. */
+function byDay(a: string, b: string): number {
+  const x = Number(a.slice(4));
+  const y = Number(b.slice(4));
+  return (Number.isNaN(x) ? Infinity : x) - (Number.isNaN(y) ? Infinity : y) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function bucketOf(secretId: string): number {
   let hash = 0;
   for (let i = 0; i < secretId.length; i++) hash = (hash * 31 + secretId.charCodeAt(i)) | 0;
   return (hash >>> 0) % SECRET_BUCKETS;
 }
 
+type Day = EventBlock | Map<string, NormalizedEvent>;
+
 export class AccountView {
   /** The checkpoint this view matches; null when it must be reconciled with the whole `events` table. */
   sequence: string | null = null;
   readonly secrets = new Map<string, SecretEntry>();
-  readonly days = new Map<string, Map<string, NormalizedEvent>>();
+  readonly days = new Map<string, Day>();
   readonly failed = new Map<string, string | null>();
   private readonly dirtyDays = new Set<string>();
   private readonly dirtyBuckets = new Set<number>();
   private dirtyFailed = false;
   /** Records to delete on the next save (ones that did not decrypt). */
   private readonly stale = new Set<string>();
-  private flat: NormalizedEvent[] | null = null;
 
   constructor(readonly accountId: string) {}
 
   get size(): number {
     let n = 0;
-    for (const day of this.days.values()) n += day.size;
+    for (const day of this.days.values()) n += day instanceof EventBlock ? day.count : day.size;
     return n;
   }
 
   get(eventId: string): NormalizedEvent | undefined {
-    return this.days.get(dayKey(eventId))?.get(eventId);
+    const day = this.days.get(dayKey(eventId));
+    if (day instanceof EventBlock) {
+      const n = day.indexOf(eventId);
+      return n < 0 ? undefined : day.event(n);
+    }
+    return day?.get(eventId);
+  }
+
+  /** The day as a Map that may change (a block is opened up). */
+  private mutableDay(key: string, create: boolean): Map<string, NormalizedEvent> | undefined {
+    let day = this.days.get(key);
+    if (day instanceof EventBlock) {
+      const events = new Map<string, NormalizedEvent>();
+      for (const event of day.events()) events.set(event.eventId, event);
+      this.days.set(key, (day = events));
+    } else if (!day && create) this.days.set(key, (day = new Map()));
+    return day;
   }
 
   add(event: NormalizedEvent): void {
     const key = dayKey(event.eventId);
-    let day = this.days.get(key);
-    if (!day) this.days.set(key, (day = new Map()));
-    day.set(event.eventId, event);
+    this.mutableDay(key, true)!.set(event.eventId, event);
     this.dirtyDays.add(key);
-    this.flat = null;
     if (this.failed.delete(event.eventId)) this.dirtyFailed = true;
   }
 
   remove(eventId: string): void {
     const key = dayKey(eventId);
-    if (this.days.get(key)?.delete(eventId)) {
+    const day = this.days.get(key);
+    if (day && (day instanceof EventBlock ? day.indexOf(eventId) >= 0 : day.has(eventId))) {
+      this.mutableDay(key, false)!.delete(eventId);
       this.dirtyDays.add(key);
-      this.flat = null;
     }
     if (this.failed.delete(eventId)) this.dirtyFailed = true;
   }
@@ -94,7 +120,6 @@ export class AccountView {
     this.dirtyDays.clear();
     this.failed.clear();
     this.dirtyFailed = true;
-    this.flat = null;
   }
 
   setFailed(eventId: string, secretId: string | null): void {
@@ -112,14 +137,24 @@ export class AccountView {
     if (this.secrets.delete(secretId)) this.dirtyBuckets.add(bucketOf(secretId));
   }
 
-  /** Every decrypted event, in no particular order (computeResult sorts what it returns). */
-  events(): NormalizedEvent[] {
-    if (this.flat === null) {
-      const out: NormalizedEvent[] = [];
-      for (const day of this.days.values()) for (const event of day.values()) out.push(event);
-      this.flat = out;
+  /** Every decrypted event as blocks, oldest day first (days that changed are turned back into blocks). */
+  blocks(): EventBlock[] {
+    const keys = [...this.days.keys()].sort(byDay);
+    const out: EventBlock[] = [];
+    for (const key of keys) {
+      let day = this.days.get(key)!;
+      if (!(day instanceof EventBlock)) {
+        if (day.size === 0) continue;
+        this.days.set(key, (day = encodeBlock(day.values())));
+      }
+      out.push(day);
     }
-    return this.flat;
+    return out;
+  }
+
+  /** Every decrypted event as objects, in no particular order (computeResult sorts what it returns). */
+  events(): NormalizedEvent[] {
+    return this.blocks().flatMap((block) => block.events());
   }
 
   /** The records that changed since the last save, with the meta record; undefined deletes a record. */
@@ -127,12 +162,13 @@ export class AccountView {
     const changes = new Map<string, unknown>();
     for (const key of this.stale) changes.set(key, undefined);
     for (const key of this.dirtyDays) {
-      const day = this.days.get(key);
-      if (!day || day.size === 0) {
+      let day = this.days.get(key);
+      if (day !== undefined && !(day instanceof EventBlock) && day.size > 0) this.days.set(key, (day = encodeBlock(day.values())));
+      if (day === undefined || (day instanceof EventBlock ? day.count : day.size) === 0) {
         this.days.delete(key);
         changes.set(key, undefined);
       } else {
-        changes.set(key, encodeEvents(day.values()));
+        changes.set(key, serializeBlock(day as EventBlock));
       }
     }
     const buckets = new Map<number, Array<[string, string, JsonWebKey | null]>>();
@@ -170,9 +206,12 @@ export class AccountView {
     try {
       for (const [key, value] of records) {
         if (key.startsWith('day:')) {
-          const day = new Map<string, NormalizedEvent>();
-          for (const event of decodeEvents(value as EventColumns, accountId)) day.set(event.eventId, event);
-          view.days.set(key, day);
+          if (value instanceof Uint8Array) view.days.set(key, parseBlock(value));
+          else {
+            // The first format: rebuilt as a block, and written as one on the next save.
+            view.days.set(key, encodeBlock(decodeEvents(value as EventColumns, accountId)));
+            view.dirtyDays.add(key);
+          }
         } else if (key.startsWith('secrets:')) {
           for (const [secretId, fp, jwk] of value as Array<[string, string, JsonWebKey | null]>) view.secrets.set(secretId, { fp, jwk });
         } else if (key === FAILED) {

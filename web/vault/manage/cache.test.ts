@@ -10,6 +10,7 @@ import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import { api } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import { decodeEvents, encodeEvents } from './cache-codec.ts';
+import { parseBlock } from './event-block.ts';
 import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
@@ -156,7 +157,8 @@ describe('the encrypted local cache', () => {
       const bytes = new TextDecoder('latin1').decode(new Uint8Array(data));
       // Needles of 8+ bytes: a 2-byte needle turns up in a few kilobytes of random ciphertext by chance.
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
-      expect(JSON.stringify(Object.keys(value as object))).toBe('["iv","data"]');
+      // Day blocks are bytes (b: 1), everything else JSON.
+      expect(JSON.stringify(Object.keys(value as object))).toBe(String(raw.find((r) => r.value === value)!.key).startsWith('day:') ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -164,6 +166,54 @@ describe('the encrypted local cache', () => {
     const right = await (await openCacheStore(account, kek))!.readAll();
     expect(right.broken).toEqual([]);
     expect(right.records.get('meta')).toEqual({ v: 1, sequence: 'Q1' });
+  });
+
+  it('reads day records of the first (JSON) format and rewrites them as blocks, opening nothing again', async () => {
+    const { encrypted, events } = await dataset(8, 3);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const first = (await send()).result;
+    // Store the days as the first cache format did: JSON columns without accountId.
+    const store = (await openCacheStore(account, kek))!;
+    const { records } = await store.readAll();
+    const legacy = new Map<string, unknown>();
+    for (const [key, value] of records) if (key.startsWith('day:')) legacy.set(key, encodeEvents(parseBlock(value as Uint8Array).events()));
+    expect(legacy.size).toBeGreaterThan(0);
+    await store.write(legacy);
+    expect((await rawCache()).filter((r) => String(r.key).startsWith('day:')).every((r) => (r.value as { b?: number }).b === undefined)).toBe(true);
+    reload();
+    const { rsa, aes } = counters();
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
+    const second = (await send()).result;
+    expect(rsa).not.toHaveBeenCalled();
+    expect(aes).toHaveBeenCalledTimes(1);
+    expect(second.events).toEqual(first.events);
+    expect(second.events[0]!.accountId).toBe(account);
+    // Written back as blocks after that query.
+    const days = (await rawCache()).filter((r) => String(r.key).startsWith('day:'));
+    expect(days.length).toBe(legacy.size);
+    expect(days.every((r) => (r.value as { b?: number }).b === 1)).toBe(true);
+  });
+
+  it('a day record whose bytes flag is flipped does not open', async () => {
+    const { encrypted, events } = await dataset(3, 1);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    const day = (await rawCache()).find((r) => String(r.key).startsWith('day:'))!;
+    const { b: _flag, ...unflagged } = day.value as { b?: number };
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(CACHE_PREFIX + account);
+      request.onsuccess = () => {
+        const tx = request.result.transaction('records', 'readwrite');
+        tx.objectStore('records').put(unflagged, day.key);
+        tx.oncomplete = () => {
+          request.result.close();
+          resolve();
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+      request.onerror = () => reject(request.error);
+    });
+    expect((await (await openCacheStore(account, kek))!.readAll()).broken).toEqual([String(day.key)]);
   });
 
   it('tombstones remove the right events from the cache, across page loads', async () => {
@@ -256,7 +306,7 @@ describe('the encrypted local cache', () => {
       const request = indexedDB.open(CACHE_PREFIX + account);
       request.onsuccess = () => {
         const tx = request.result.transaction('records', 'readwrite');
-        tx.objectStore('records').put({ iv: sealed.iv, data: bytes.buffer }, day.key);
+        tx.objectStore('records').put({ ...sealed, data: bytes.buffer }, day.key);
         tx.oncomplete = () => {
           request.result.close();
           resolve();

@@ -10,6 +10,7 @@
 // event twice cost a third of a big account's first load in IndexedDB work. The RSA and AES work runs on a
 // pool of Web Workers (worker-pool.ts, decrypt-pipeline.ts).
 import type { CryptoProvider } from '../../shared/crypto.ts';
+import { mark } from '../../shared/marks.ts';
 import type { LoginResult } from '../../shared/protocol.ts';
 import { api } from '../api.ts';
 import { getCryptoProvider } from '../crypto-provider.ts';
@@ -143,8 +144,10 @@ async function loadView(
   if (cache) {
     try {
       const { records, broken } = await cache.readAll();
+      mark('query:cache-read');
       if (records.size > 0 || broken.length > 0) {
         const loaded = AccountView.fromRecords(accountId, records, broken);
+        mark('query:cache-view');
         if (loaded && (!memory || loaded.sequence === checkpoint)) return { view: loaded, unreadable: false };
         unreadable = !loaded;
       }
@@ -269,6 +272,7 @@ export async function operatorQuery(
   let answer!: (result: QueryResult) => void;
   const answered = new Promise<QueryResult>((resolve) => (answer = resolve));
   const locked = withLock(`account:${accountId}`, async () => {
+    mark('query:start');
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
     // The first request goes out before anything local is read.
@@ -293,6 +297,7 @@ export async function operatorQuery(
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
       const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint)]);
+      mark('query:first-page-and-cache');
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
       if (firstSettled.status === 'rejected') throw firstSettled.reason;
       if (localSettled.status === 'rejected') throw localSettled.reason;
@@ -380,13 +385,15 @@ export async function operatorQuery(
         page = next.value;
       }
       await written;
+      mark('query:synced');
       accountViews.set(accountId, current);
       progress.finish();
       // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
       // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
-      answer(computeResult(current.events(), query, accountFields(head, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
+      answer(computeResult({ blocks: current.blocks() }, query, accountFields(head, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
       // Never fails (a failed write only costs the next page load time).
+      mark('query:answered');
       await writeCache(cache, current);
     } catch (err) {
       // Whatever was written must be done before the lock is released.

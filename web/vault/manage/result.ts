@@ -2,11 +2,12 @@
 // dashboard metric of dashboard.md §2 (computed by stats/, in the viewer's zone). Which events travel back is
 // contract 5 of issue 4: an operator gets only the metrics window's (a big account holds a million events, and
 // postMessage clones every one), a visitor all of theirs (for "download my data").
-import { computeStats } from './stats/stats.ts';
+import { encodeBlock } from './event-block.ts';
+import type { EventBlock } from './event-block.ts';
+import { computeBlockStats } from './stats/stats.ts';
 import type { DashboardStats } from './stats/types.ts';
 import { defaultTimeZone } from './stats/zoned.ts';
 import type { NormalizedEvent, Query, QueryResult } from './types.ts';
-import { ulidTime } from './ulid.ts';
 
 /** A bound as ms, from a Date (structured clone), an ISO string or a number; null when absent or invalid. */
 function toTime(value: Query['from']): number | null {
@@ -28,46 +29,31 @@ export interface ResultOptions {
   events?: 'window' | 'all' | 'none';
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** The 10-character ULID time prefix of a millisecond instant (§7.12). */
-function timePrefix(time: number): string {
-  let out = '';
-  for (let t = time, i = 0; i < 10; i++, t = Math.floor(t / 32)) out = CROCKFORD[t % 32] + out;
-  return out;
-}
-
-/**
- * The events whose ULID time lies in from..to (inclusive). Server-minted ids are upper-case ULIDs, whose
- * string order is time order, so most are placed by two string comparisons; anything else is decoded.
- */
-function eventsBetween(events: readonly NormalizedEvent[], from: number, to: number): NormalizedEvent[] {
-  const low = timePrefix(from);
-  const high = timePrefix(to + 1);
+/** The events whose ULID time lies in from..to (inclusive). */
+function eventsBetween(blocks: readonly EventBlock[], from: number, to: number): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
-  for (const event of events) {
-    const id = event.eventId;
-    if (id.length === 26 && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)) {
-      if (id >= low && id < high) out.push(event);
-    } else {
-      const time = ulidTime(id);
-      if (time !== null && time >= from && time <= to) out.push(event);
-    }
+  for (const block of blocks) {
+    const time = block.time;
+    for (let n = 0; n < block.count; n++) if (time[n]! >= from && time[n]! <= to) out.push(block.event(n));
   }
   return out;
 }
 
 const byEventId = (a: NormalizedEvent, b: NormalizedEvent) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
+/** Events as objects (a visitor's), or as the blocks of an operator's view (cache-view.ts). */
+export type ResultEvents = readonly NormalizedEvent[] | { blocks: readonly EventBlock[] };
+
 export function computeResult(
-  events: NormalizedEvent[],
+  input: ResultEvents,
   query: Query,
   account: object,
   options: ResultOptions = {},
 ): QueryResult & DashboardStats {
   const from = toTime(query.from);
   const to = toTime(query.to);
-  const stats = computeStats(events, query, {
+  const blocks = Array.isArray(input) ? [encodeBlock(input as readonly NormalizedEvent[])] : (input as { blocks: readonly EventBlock[] }).blocks;
+  const stats = computeBlockStats(blocks, query, {
     timeZone: options.timeZone ?? defaultTimeZone(),
     // dashboard.md §3.4: the `now` parameter overrides "now" for every window.
     now: toTime(query.now) ?? options.now ?? Date.now(),
@@ -79,8 +65,10 @@ export function computeResult(
     options.events === 'none'
       ? []
       : options.events === 'window'
-        ? eventsBetween(events, Date.parse(stats.window.from), Date.parse(stats.window.to))
-        : [...events];
+        ? eventsBetween(blocks, Date.parse(stats.window.from), Date.parse(stats.window.to))
+        : Array.isArray(input)
+          ? [...(input as readonly NormalizedEvent[])]
+          : blocks.flatMap((block) => block.events());
   chosen.sort(byEventId);
   return {
     ...stats,

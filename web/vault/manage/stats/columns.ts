@@ -1,40 +1,18 @@
 // The events the metrics read, turned into columns once per computation (dashboard.md §2 at issue 4's scale:
-// 1,000,000 events). Every string the metrics group by (user, session, page, account) is interned to a small
-// integer, so counting distinct users, grouping sessions and tallying pages runs on typed arrays instead of
-// string-keyed Maps and Sets; each string is hashed once per event here and never again.
+// 1,000,000 events). The events arrive as blocks (event-block.ts): dictionary-encoded columns. Every string the
+// metrics group by (user, session, page, referrer, country, account) becomes a small integer by mapping each
+// block's dictionary onto global ids, once per dictionary entry, so counting distinct users, grouping sessions
+// and tallying pages runs on typed arrays and no event object is built.
 //
 // Only "relevant" events get columns: those inside the selected window, the four retention weeks (§2.11) or
 // the real-time window (§2.10). Positions into the columns are ascending event indices, so a pass over
 // positions visits events in input order, as the first implementation did (ties keep the same winner).
+import type { EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
 import { UrlFacts } from './urls.ts';
 import type { UtmTags } from './urls.ts';
 
-// Crockford base-32 digit values by char code (upper and lower case), -1 elsewhere.
-const DIGITS = new Int8Array(128).fill(-1);
-'0123456789ABCDEFGHJKMNPQRSTVWXYZ'.split('').forEach((char, value) => {
-  DIGITS[char.charCodeAt(0)] = value;
-  DIGITS[char.toLowerCase().charCodeAt(0)] = value;
-});
-const MAX_TIME = 2 ** 48 - 1;
-/** Char codes above 'Z' among valid digits are lower-case letters. */
-const UPPER_END = 90;
-
-/**
- * Event time = the ULID time of the eventId (dashboard.md §0), or NaN when the id is no ULID. The same
- * decoding as ../ulid.ts, with a lookup table because it runs once per stored event.
- */
-export function eventTime(eventId: string): number {
-  if (eventId.length !== 26) return NaN;
-  let time = 0;
-  for (let i = 0; i < 10; i++) {
-    const code = eventId.charCodeAt(i);
-    const digit = code < 128 ? DIGITS[code]! : -1;
-    if (digit < 0) return NaN;
-    time = time * 32 + digit;
-  }
-  return time <= MAX_TIME ? time : NaN;
-}
+export { eventTime } from '../event-block.ts';
 
 /** A subset of the relevant events as ascending positions into the columns. */
 export type Selection = Int32Array;
@@ -73,12 +51,14 @@ export class Interner {
 
 interface Scratch {
   capacity: number;
-  times: Float64Array;
   index: Int32Array;
   time: Float64Array;
   user: Int32Array;
   session: Int32Array;
   page: Int32Array;
+  href: Int32Array;
+  referrer: Int32Array;
+  geo: Int32Array;
   account: Int32Array;
   pageload: Float64Array;
   flags: Uint8Array;
@@ -88,22 +68,23 @@ interface Scratch {
 let scratch: Scratch | null = null;
 
 /**
- * The column buffers, reused from one computation to the next (about 50 bytes per event). Allocating ~50 MB
- * of fresh typed arrays per computation at 1M events made V8 run a full garbage collection, which has to
- * mark every event object, almost every time: that cost more than the metrics. Reuse is safe because the
- * computation is synchronous and no result keeps a reference to these buffers; every slot read is written
- * first in the same computation.
+ * The column buffers, reused from one computation to the next (about 60 bytes per relevant event). Allocating
+ * them afresh per computation at 1M events made V8 run full garbage collections that cost more than the
+ * metrics. Reuse is safe because the computation is synchronous and no result keeps a reference to these
+ * buffers; every slot read is written first in the same computation.
  */
 function scratchFor(count: number): Scratch {
   if (scratch === null || scratch.capacity < count) {
     scratch = {
       capacity: count,
-      times: new Float64Array(count),
       index: new Int32Array(count),
       time: new Float64Array(count),
       user: new Int32Array(count),
       session: new Int32Array(count),
       page: new Int32Array(count),
+      href: new Int32Array(count),
+      referrer: new Int32Array(count),
+      geo: new Int32Array(count),
       account: new Int32Array(count),
       pageload: new Float64Array(count),
       flags: new Uint8Array(count),
@@ -113,14 +94,22 @@ function scratchFor(count: number): Scratch {
   return scratch;
 }
 
+const UNSET = -2;
+
+/** A block dictionary's entries mapped to global ids on first use (UNSET until then). */
+function lazyMap(size: number): Int32Array {
+  return new Int32Array(size).fill(UNSET);
+}
+
 /**
- * The events as columns. One pass over every event decodes its time and counts it for its account; the
- * events within [from, to] (the relevant ones) also get their strings interned. Each event object is read
- * once: at a million events, reading them is a large part of the cost.
+ * The events as columns. Events are numbered across the blocks in order (the "event index"); the relevant
+ * ones, those within [from, to], get positions and columns.
  */
 export class EventColumns {
-  /** ULID time per event index (NaN for ids that are no ULID). */
-  readonly times: Float64Array;
+  /** Events over all blocks. */
+  readonly total: number;
+  /** Event index of each block's first event, and `total` at the end. */
+  readonly starts: Int32Array;
   /** Index of the event with the greatest eventId among those with a ULID time, or -1 (§2.13). */
   readonly latest: number;
   /** Events per accountId over all events (§2.13 numVisits). */
@@ -138,6 +127,11 @@ export class EventColumns {
   readonly session: Int32Array;
   /** Interned stripped page (§0) of the href. */
   readonly page: Int32Array;
+  /** Interned href, and interned referrer (-1 when empty), for the computed referrer (§2.6). */
+  readonly href: Int32Array;
+  readonly referrer: Int32Array;
+  /** Interned geo, or -1 when the event has none. */
+  readonly geo: Int32Array;
   readonly account: Int32Array;
   /** The page load when it is a measurement (a number > 0, §2.1), else 0. */
   readonly pageload: Float64Array;
@@ -149,22 +143,35 @@ export class EventColumns {
   readonly userIds = new Interner();
   readonly sessionIds = new Interner();
   readonly pageIds = new Interner();
+  readonly hrefIds = new Interner();
+  readonly referrerIds = new Interner();
+  readonly geoIds = new Interner();
   readonly accountIds = new Interner();
   readonly tagList: UtmTags[] = [];
   readonly urls = new UrlFacts();
 
   constructor(
-    readonly events: readonly NormalizedEvent[],
+    readonly blocks: readonly EventBlock[],
     from: number,
     to: number,
   ) {
-    const count = events.length;
-    const { times: allTimes, index, time, user, session, page, account, pageload, flags, tag } = scratchFor(count);
-    const times = (this.times = allTimes.subarray(0, count));
+    let total = 0;
+    const starts = (this.starts = new Int32Array(blocks.length + 1));
+    blocks.forEach((block, b) => {
+      starts[b] = total;
+      total += block.count;
+    });
+    starts[blocks.length] = total;
+    this.total = total;
+    let relevant = 0;
+    for (const block of blocks) {
+      const time = block.time;
+      for (let n = 0; n < block.count; n++) if (time[n]! >= from && time[n]! <= to) relevant++;
+    }
+    const { index, time, user, session, page, href, referrer, geo, account, pageload, flags, tag } = scratchFor(relevant);
 
-    const { userIds, sessionIds, pageIds, accountIds, perAccount, urls, tagList } = this;
-    // Per distinct href: its page and its tags, so each href costs one Map lookup per event.
-    const hrefs = new Interner();
+    const { userIds, sessionIds, pageIds, hrefIds, referrerIds, geoIds, accountIds, perAccount, urls, tagList } = this;
+    // Per global href: its page and its tags.
     const hrefPage: number[] = [];
     const hrefTag: number[] = [];
     const tagIds = new Map<UtmTags, number>();
@@ -176,80 +183,145 @@ export class EventColumns {
       }
       return id;
     };
-    let lastAccount: string | null = null;
-    let lastAccountId = -1;
-    let lastAccountCount = 0;
     let canonical = true;
     let latest = -1;
     let latestTime = -Infinity;
+    let latestBlock = -1;
     let size = 0;
 
-    for (let i = 0; i < count; i++) {
-      const event = events[i]!;
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b]!;
+      const count = block.count;
+      const base = starts[b]!;
+      const times = block.time;
+      const columns = block.columns;
+      if (!block.canonical) canonical = false;
       // Every stored event counts for numVisits (§2.13), relevant or not.
-      const accountId = event.accountId;
-      if (accountId !== lastAccount) {
-        if (lastAccount !== null) perAccount.set(lastAccount, lastAccountCount);
-        lastAccount = accountId;
-        lastAccountCount = perAccount.get(accountId) ?? 0;
-        lastAccountId = -1;
+      const accounts = columns.accountId;
+      const perCode = new Int32Array(accounts.d.length + 1);
+      for (let n = 0; n < count; n++) perCode[accounts.i[n]!]!++;
+      for (let code = 0; code < perCode.length; code++) {
+        if (perCode[code] === 0) continue;
+        const key = (code === 0 ? undefined : accounts.d[code - 1]) as string;
+        perAccount.set(key, (perAccount.get(key) ?? 0) + perCode[code]!);
       }
-      lastAccountCount++;
 
-      const id = event.eventId;
-      let at = NaN;
-      if (id.length === 26) {
-        at = 0;
-        for (let k = 0; k < 10; k++) {
-          const code = id.charCodeAt(k);
-          const digit = code < 128 ? DIGITS[code]! : -1;
-          if (digit < 0) {
-            at = NaN;
-            break;
-          }
-          if (code > UPPER_END) canonical = false;
-          at = at * 32 + digit;
+      const userCode = columns.secretId.i;
+      const userDict = columns.secretId.d;
+      const userMap = lazyMap(userDict.length + 1);
+      const sessionCode = columns.sessionId.i;
+      const sessionDict = columns.sessionId.d;
+      const sessionMap = lazyMap(sessionDict.length + 1);
+      const hrefCode = columns.href.i;
+      const hrefDict = columns.href.d;
+      const hrefMap = lazyMap(hrefDict.length + 1);
+      const rawCode = columns.rawHref.i;
+      const rawDict = columns.rawHref.d;
+      const rawTagMap = lazyMap(rawDict.length + 1);
+      const referrerCode = columns.referrer.i;
+      const referrerDict = columns.referrer.d;
+      const referrerMap = lazyMap(referrerDict.length + 1);
+      const geoCode = columns.geo.i;
+      const geoDict = columns.geo.d;
+      const geoMap = lazyMap(geoDict.length + 1);
+      const accountCode = accounts.i;
+      const accountMap = lazyMap(accounts.d.length + 1);
+      const loadCode = columns.pageload.i;
+      const loads = new Float64Array(columns.pageload.d.length + 1);
+      columns.pageload.d.forEach((load, k) => (loads[k + 1] = typeof load === 'number' && load > 0 ? load : 0));
+      const mobileCode = columns.isMobile.i;
+      const mobiles = new Uint8Array(columns.isMobile.d.length + 1);
+      columns.isMobile.d.forEach((value, k) => (mobiles[k + 1] = value ? MOBILE : 0));
+
+      for (let n = 0; n < count; n++) {
+        const at = times[n]!;
+        if (Number.isNaN(at)) continue;
+        if (at > latestTime || (at === latestTime && (latestBlock === b ? block.compareIds(n, latest - base) > 0 : block.eventId(n) > this.eventIdOfIndex(latest)))) {
+          latest = base + n;
+          latestTime = at;
+          latestBlock = b;
         }
-        if (at > MAX_TIME) at = NaN;
-      }
-      times[i] = at;
-      if (Number.isNaN(at)) continue;
-      if (at > latestTime || (at === latestTime && id > events[latest]!.eventId)) {
-        latest = i;
-        latestTime = at;
-      }
-      if (at < from || at > to) continue;
+        if (at < from || at > to) continue;
 
-      const position = size++;
-      index[position] = i;
-      time[position] = at;
-      user[position] = userIds.intern(event.secretId);
-      const sessionId = event.sessionId;
-      session[position] = sessionId ? sessionIds.intern(sessionId) : -1;
-      const href = event.href;
-      const hrefId = hrefs.intern(href);
-      if (hrefId === hrefPage.length) {
-        hrefPage.push(pageIds.intern(urls.page(href)));
-        hrefTag.push(tagId(urls.utm(href, undefined)));
+        const position = size++;
+        index[position] = base + n;
+        time[position] = at;
+
+        const u = userCode[n]!;
+        let id = userMap[u]!;
+        if (id === UNSET) id = userMap[u] = userIds.intern(u === 0 ? 'undefined' : String(userDict[u - 1]));
+        user[position] = id;
+
+        const s = sessionCode[n]!;
+        id = sessionMap[s]!;
+        if (id === UNSET) {
+          const value = s === 0 ? undefined : sessionDict[s - 1];
+          id = sessionMap[s] = value ? sessionIds.intern(value as string) : -1;
+        }
+        session[position] = id;
+
+        const h = hrefCode[n]!;
+        let hrefId = hrefMap[h]!;
+        if (hrefId === UNSET) {
+          const value = (h === 0 ? undefined : hrefDict[h - 1]) as string;
+          hrefId = hrefMap[h] = hrefIds.intern(value);
+          if (hrefId === hrefPage.length) {
+            hrefPage.push(pageIds.intern(urls.page(value)));
+            hrefTag.push(tagId(urls.utm(value, undefined)));
+          }
+        }
+        href[position] = hrefId;
+        page[position] = hrefPage[hrefId]!;
+
+        const r = rawCode[n]!;
+        const raw = r === 0 ? undefined : rawDict[r - 1];
+        if (raw) {
+          id = rawTagMap[r]!;
+          if (id === UNSET) id = rawTagMap[r] = tagId(urls.utm(hrefIds.keys[hrefId]!, raw as string));
+          tag[position] = id;
+        } else tag[position] = hrefTag[hrefId]!;
+
+        const f = referrerCode[n]!;
+        id = referrerMap[f]!;
+        if (id === UNSET) {
+          const value = f === 0 ? undefined : referrerDict[f - 1];
+          id = referrerMap[f] = value ? referrerIds.intern(value as string) : -1;
+        }
+        referrer[position] = id;
+
+        const g = geoCode[n]!;
+        id = geoMap[g]!;
+        if (id === UNSET) {
+          const value = g === 0 ? undefined : geoDict[g - 1];
+          id = geoMap[g] = value ? geoIds.intern(value as string) : -1;
+        }
+        geo[position] = id;
+
+        const a = accountCode[n]!;
+        id = accountMap[a]!;
+        if (id === UNSET) id = accountMap[a] = accountIds.intern(a === 0 ? 'undefined' : String(accounts.d[a - 1]));
+        account[position] = id;
+
+        // Only first loads carry a pageload; null, 0 and negative values are not measurements (§2.1).
+        pageload[position] = loads[loadCode[n]!]!;
+        flags[position] = mobiles[mobileCode[n]!]! | (geo[position]! >= 0 ? HAS_GEO : 0);
       }
-      page[position] = hrefPage[hrefId]!;
-      const rawHref = event.rawHref;
-      tag[position] = rawHref ? tagId(urls.utm(href, rawHref)) : hrefTag[hrefId]!;
-      if (lastAccountId < 0) lastAccountId = accountIds.intern(accountId);
-      account[position] = lastAccountId;
-      const load = event.pageload;
-      // Only first loads carry a pageload; null, 0 and negative values are not measurements (§2.1).
-      pageload[position] = typeof load === 'number' && load > 0 ? load : 0;
-      flags[position] = (event.isMobile ? MOBILE : 0) | (event.geo ? HAS_GEO : 0);
     }
-    if (lastAccount !== null) perAccount.set(lastAccount, lastAccountCount);
 
     if (!canonical) {
       // Some id has lower-case time digits, so time order may differ from id order: compare the ids.
       latest = -1;
-      for (let i = 0; i < count; i++) {
-        if (Number.isNaN(times[i]!)) continue;
-        if (latest < 0 || events[i]!.eventId > events[latest]!.eventId) latest = i;
+      let latestId = '';
+      for (let b = 0; b < blocks.length; b++) {
+        const block = blocks[b]!;
+        for (let n = 0; n < block.count; n++) {
+          if (Number.isNaN(block.time[n]!)) continue;
+          const eventId = block.eventId(n);
+          if (latest < 0 || eventId > latestId) {
+            latest = starts[b]! + n;
+            latestId = eventId;
+          }
+        }
       }
     }
     this.latest = latest;
@@ -260,18 +332,59 @@ export class EventColumns {
     this.user = user.subarray(0, size);
     this.session = session.subarray(0, size);
     this.page = page.subarray(0, size);
+    this.href = href.subarray(0, size);
+    this.referrer = referrer.subarray(0, size);
+    this.geo = geo.subarray(0, size);
     this.account = account.subarray(0, size);
     this.pageload = pageload.subarray(0, size);
     this.flags = flags.subarray(0, size);
     this.tag = tag.subarray(0, size);
   }
 
-  event(position: number): NormalizedEvent {
-    return this.events[this.index[position]!]!;
+  /** The block holding an event index, and the event's place in it. */
+  locate(eventIndex: number): [EventBlock, number] {
+    const starts = this.starts;
+    let low = 0;
+    let high = this.blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= eventIndex) low = middle;
+      else high = middle - 1;
+    }
+    return [this.blocks[low]!, eventIndex - starts[low]!];
+  }
+
+  eventIdOfIndex(eventIndex: number): string {
+    const [block, n] = this.locate(eventIndex);
+    return block.eventId(n);
+  }
+
+  /** The whole event at an event index (built on demand: only a handful are ever needed). */
+  eventAt(eventIndex: number): NormalizedEvent {
+    const [block, n] = this.locate(eventIndex);
+    return block.event(n);
+  }
+
+  eventId(position: number): string {
+    return this.eventIdOfIndex(this.index[position]!);
+  }
+
+  /** The client timestamp of a relevant event in ms, NaN when unreadable. */
+  timestamp(position: number): number {
+    const [block, n] = this.locate(this.index[position]!);
+    const ms = block.stamp[n]!;
+    if (!Number.isNaN(ms)) return ms;
+    return Date.parse(block.timestamp(n) as string);
   }
 
   tags(position: number): UtmTags {
     return this.tagList[this.tag[position]!]!;
+  }
+
+  /** §2.6: the computed referrer of the event at a position, or null. */
+  computedReferrer(position: number): string | null {
+    const referrer = this.referrer[position]!;
+    return referrer < 0 ? null : this.urls.referrer(this.referrerIds.keys[referrer]!, this.hrefIds.keys[this.href[position]!]!);
   }
 
   /** Whether the event at position a has a smaller eventId than the one at b (§2: "ordered by eventId"). */
@@ -279,7 +392,9 @@ export class EventColumns {
     const ta = this.time[a]!;
     const tb = this.time[b]!;
     if (this.canonical && ta !== tb) return ta < tb;
-    return this.event(a).eventId < this.event(b).eventId;
+    const [blockA, na] = this.locate(this.index[a]!);
+    const [blockB, nb] = this.locate(this.index[b]!);
+    return blockA === blockB ? blockA.compareIds(na, nb) < 0 : blockA.eventId(na) < blockB.eventId(nb);
   }
 
   /** Positions whose time lies in [from, to], ascending. */

@@ -63,7 +63,7 @@ export function summarizeSessions(columns: EventColumns, selection: Selection): 
 /** §2.8: the session's geo, or null. */
 export function sessionGeo(columns: EventColumns, sessions: Sessions, id: number): string | null {
   const position = sessions.geo[id]!;
-  return position < 0 ? null : columns.event(position).geo;
+  return position < 0 ? null : columns.geoIds.keys[columns.geo[position]!]!;
 }
 
 /** §2.7: the session's campaign / source, or null. */
@@ -74,6 +74,5 @@ export function sessionTag(columns: EventColumns, sessions: Sessions, id: number
 
 /** §2.6: the computed referrer of the session's first event, or null. */
 export function sessionReferrer(columns: EventColumns, sessions: Sessions, id: number): string | null {
-  const first = columns.event(sessions.first[id]!);
-  return columns.urls.referrer(first.referrer, first.href);
+  return columns.computedReferrer(sessions.first[id]!);
 }

@@ -7,6 +7,8 @@
 //   only the distinct keys are sorted.
 // reference.test-support.ts keeps the first, straightforward implementation; equivalence.test.ts checks
 // that both give the same result.
+import { encodeBlock } from '../event-block.ts';
+import type { EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
 import { EventColumns, MOBILE } from './columns.ts';
 import type { Selection } from './columns.ts';
@@ -135,13 +137,12 @@ function livePages(columns: EventColumns, selection: Selection): TableRow[] {
   const latest = new Map<number, { position: number; at: number }>();
   for (let k = 0; k < selection.length; k++) {
     const position = selection[k]!;
-    const event = columns.event(position);
-    const parsed = Date.parse(event.timestamp);
+    const parsed = columns.timestamp(position);
     const at = Number.isNaN(parsed) ? -Infinity : parsed;
     const user = columns.user[position]!;
     const known = latest.get(user);
     // Ties (and unreadable timestamps) fall back to the server order.
-    if (!known || at > known.at || (at === known.at && event.eventId > columns.event(known.position).eventId)) latest.set(user, { position, at });
+    if (!known || at > known.at || (at === known.at && columns.eventId(position) > columns.eventId(known.position))) latest.set(user, { position, at });
   }
   const counts = new Int32Array(columns.pageIds.keys.length);
   for (const { position } of latest.values()) counts[columns.page[position]!]!++;
@@ -169,43 +170,31 @@ function retentionMatrix(columns: EventColumns, weeks: readonly Selection[]): nu
   return cohort.map((size, i) => kept[i]!.slice(i).map((count) => (size === 0 ? 0 : count / size)));
 }
 
-const FINGERPRINT_BITS = 20;
-
-/** A cheap fingerprint of a secretId (length and last chars), for the prefilter of newUsers. */
-function fingerprint(value: string): number {
-  const length = value.length;
-  let hash = length;
-  for (let k = Math.max(0, length - 6); k < length; k++) hash = (Math.imul(hash, 31) + value.charCodeAt(k)) | 0;
-  return hash & ((1 << FINGERPRINT_BITS) - 1);
-}
-
 /**
  * §2.1 "new" users: users of the (filtered) window with no stored event at all, unfiltered, older than the
- * window. Walks back from the newest older event and stops once every user has been seen. Most older events
- * belong to other users, so a bitset of the window users' fingerprints rules them out before any Map lookup.
+ * window. Walks the blocks back from the newest and stops once every user has been seen; within a block each
+ * distinct user is looked up once.
  */
 function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, start: number): number {
-  const keys: string[] = [];
-  columns.userIds.keys.forEach((key, id) => {
-    if (inWindow[id] === 1) keys.push(key);
-  });
-  const bits = new Uint32Array(1 << (FINGERPRINT_BITS - 5));
-  for (const key of keys) {
-    const print = fingerprint(key);
-    bits[print >>> 5]! |= 1 << (print & 31);
-  }
-  const { events, times, userIds } = columns;
+  const { blocks, userIds } = columns;
   const seen = new Uint8Array(inWindow.length);
   let fresh = count;
-  for (let index = events.length - 1; index >= 0 && fresh > 0; index--) {
-    if (!(times[index]! < start)) continue;
-    const secretId = events[index]!.secretId;
-    const print = fingerprint(secretId);
-    if ((bits[print >>> 5]! & (1 << (print & 31))) === 0) continue;
-    const id = userIds.get(secretId);
-    if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
-      seen[id] = 1;
-      fresh--;
+  for (let b = blocks.length - 1; b >= 0 && fresh > 0; b--) {
+    const block = blocks[b]!;
+    const { d, i: codes } = block.columns.secretId;
+    const time = block.time;
+    // Per dictionary entry: 0 unknown, 1 not a window user (or already seen), 2 looked up.
+    const state = new Uint8Array(d.length + 1);
+    for (let n = block.count - 1; n >= 0 && fresh > 0; n--) {
+      if (!(time[n]! < start)) continue;
+      const code = codes[n]!;
+      if (state[code] !== 0) continue;
+      state[code] = 1;
+      const id = userIds.get(code === 0 ? 'undefined' : String(d[code - 1]));
+      if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
+        seen[id] = 1;
+        fresh--;
+      }
     }
   }
   return fresh;
@@ -229,7 +218,13 @@ function onboardingStats(latest: NormalizedEvent | null, numVisits: number, urls
   };
 }
 
+/** The metrics of events given as objects (a visitor's, a test's): they become one block first. */
 export function computeStats(events: readonly NormalizedEvent[], query: StatsQuery, context: StatsContext): DashboardStats {
+  return computeBlockStats([encodeBlock(events)], query, context);
+}
+
+/** The metrics of events given as blocks (an operator's view, cache-view.ts). */
+export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQuery, context: StatsContext): DashboardStats {
   const { timeZone, now } = context;
   const window = resolveWindow(query, timeZone, now, context.retentionPeriod);
   const filter: Filter | null = parseFilter(query.filter);
@@ -238,7 +233,7 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
   // the selected window, the live window (§2.10) and the four retention weeks (§2.11, which ignore the range).
   const liveFrom = now - LIVE_WINDOW;
   const retentionFrom = now - 4 * WEEK;
-  const columns = new EventColumns(events, Math.min(window.start, liveFrom, retentionFrom), Math.max(window.end, now));
+  const columns = new EventColumns(blocks, Math.min(window.start, liveFrom, retentionFrom), Math.max(window.end, now));
 
   // The filter applies first (§2), to the window and to each of the live and retention windows (§3.3).
   const scoped = applyFilter(columns, columns.between(window.start, window.end), filter);
@@ -334,7 +329,7 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
   for (let k = 0; k < retention.length; k++) weeks[weekOf[k]!]![filled[weekOf[k]!]!++] = retention[k]!;
 
   const live = applyFilter(columns, columns.between(liveFrom, now), filter);
-  const latest = columns.latest >= 0 ? events[columns.latest]! : null;
+  const latest = columns.latest >= 0 ? columns.eventAt(columns.latest) : null;
 
   return {
     resolution: window.resolution,
@@ -370,7 +365,7 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
       columns,
       weeks.map((week) => applyFilter(columns, week, filter)),
     ),
-    empty: events.length === 0,
+    empty: columns.total === 0,
     onboardingStats: onboardingStats(latest, latest ? columns.perAccount.get(latest.accountId)! : 0, columns.urls),
   };
 }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { EventBlock, encodeBlock, eventTime, parseBlock, serializeBlock } from './event-block.ts';
+import { pageview, ulid } from './test-support.ts';
+import type { NormalizedEvent } from './types.ts';
+import { ulidTime } from './ulid.ts';
+
+const id = (n: number) => ulid(Date.parse('2024-10-01T00:00:00Z') + n * 1000, `b${n}`);
+
+const event = (n: number, fields: Record<string, unknown> = {}): NormalizedEvent =>
+  ({ ...pageview(), eventId: id(n), accountId: 'a', secretId: `S${n % 3}`, ...fields }) as NormalizedEvent;
+
+const roundTrip = (block: EventBlock) => parseBlock(serializeBlock(block));
+
+describe('event blocks', () => {
+  it('give back every event as it was: absent members, nulls, odd timestamps, extra members and odd ids', () => {
+    const events: NormalizedEvent[] = [
+      event(1),
+      event(2, { rawHref: 'https://www.example.com/?utm_source=x', geo: null, pageload: null, sessionId: '' }),
+      event(3, { extra: { nested: [1] }, timestamp: '2024-10-01T10:00:00+02:00' }),
+      event(4, { timestamp: 17, isMobile: true, referrer: 'https://www.google.com/' }),
+    ];
+    delete (events[0] as Partial<NormalizedEvent>).sessionId;
+    delete (events[3] as Partial<NormalizedEvent>).geo;
+    const block = encodeBlock(events);
+    expect(block.count).toBe(4);
+    // Repeated values are stored once.
+    expect(block.columns.href.d).toEqual(['https://www.example.com/']);
+    expect(block.idText()).toBe(events.map((e) => e.eventId).join(''));
+    for (const copy of [block, roundTrip(block)]) {
+      expect(copy.events()).toEqual(events);
+      expect(copy.events()[0]).not.toHaveProperty('sessionId');
+      expect(copy.events()[1]).not.toHaveProperty('extra');
+      expect(copy.events()[3]).not.toHaveProperty('geo');
+      expect(copy.event(2).timestamp).toBe('2024-10-01T10:00:00+02:00');
+      expect(copy.event(3).timestamp).toBe(17);
+      expect(Array.from(copy.time)).toEqual(events.map((e) => ulidTime(e.eventId)));
+      expect(copy.indexOf(id(3))).toBe(2);
+      expect(copy.indexOf(id(9))).toBe(-1);
+    }
+    // The ISO timestamps are stored as numbers, the others as they were.
+    expect(Number.isNaN(block.stamp[0]!)).toBe(false);
+    expect(Number.isNaN(block.stamp[2]!)).toBe(true);
+  });
+
+  it('keeps ids that are not 26 ASCII characters one by one, with NaN times', () => {
+    const events = [event(1), { ...event(2), eventId: 'not-a-ulid' }, { ...event(3), eventId: id(3).toLowerCase() }];
+    const block = encodeBlock(events);
+    expect(block.idText()).toBeNull();
+    const copy = roundTrip(block);
+    expect(copy.events()).toEqual(events);
+    expect(Number.isNaN(copy.time[1]!)).toBe(true);
+    expect(copy.time[2]).toBe(ulidTime(id(3)));
+    // Lower-case time digits: string order need not be time order.
+    expect(copy.canonical).toBe(false);
+    expect(roundTrip(encodeBlock([event(1), event(2)])).canonical).toBe(true);
+    expect(copy.compareIds(0, 2)).toBeLessThan(0);
+  });
+
+  it('stores indexes in 1, 2 or 4 bytes by dictionary size, and reads each width back', () => {
+    for (const distinct of [10, 300, 70_000]) {
+      const events = Array.from({ length: 70_000 }, (_, n) => event(n, { secretId: `user-${n % distinct}` }));
+      const bytes = serializeBlock(encodeBlock(events));
+      const copy = parseBlock(bytes);
+      expect(copy.count).toBe(events.length);
+      for (const n of [0, 1, 299, 9_999, 69_999]) expect(copy.event(n)).toEqual(events[n]);
+      // Ids (26 bytes), timestamps (8), stamp exceptions (4), 9 one-byte columns and the user column.
+      const width = distinct < 255 ? 1 : distinct < 65_535 ? 2 : 4;
+      expect(bytes.length).toBeGreaterThan(events.length * (26 + 8 + 4 + 9 + width));
+      expect(bytes.length).toBeLessThan(events.length * (26 + 8 + 4 + 9 + width) + 2_000_000);
+    }
+  }, 60_000);
+
+  it('reads an unaligned copy, an empty block, and refuses what is not a block', () => {
+    const bytes = serializeBlock(encodeBlock([event(1), event(2)]));
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    expect(parseBlock(shifted.subarray(3)).events()).toEqual([event(1), event(2)]);
+    expect(parseBlock(serializeBlock(encodeBlock([]))).count).toBe(0);
+    expect(() => parseBlock(new TextEncoder().encode('{"v":1}'))).toThrow();
+    expect(() => parseBlock(bytes.subarray(0, bytes.length - 40))).toThrow();
+  });
+
+  it('decodes event times like ulid.ts', () => {
+    for (const value of ['01ARYZ6S41TSV4RRFFQ69G5FAV', '01aryz6s41tsv4rrffq69g5fav', '7ZZZZZZZZZZZZZZZZZZZZZZZZZ']) expect(eventTime(value)).toBe(ulidTime(value));
+    for (const value of ['', 'short', '8ZZZZZZZZZZZZZZZZZZZZZZZZZ', '01ARYZ6S4UTSV4RRFFQ69G5FAV']) expect(eventTime(value)).toBeNaN();
+  });
+});
