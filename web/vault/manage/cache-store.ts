@@ -5,6 +5,7 @@
 // only), with the record's own key as additional data, so IndexedDB never holds anything decrypted in the
 // clear and records cannot be swapped. LOGOUT deletes these databases (README.md D8, deleteCaches below).
 import { decodeBase64Url, utf8Decode, utf8Encode } from '../../shared/envelope.ts';
+import { mark } from '../../shared/marks.ts';
 
 export const CACHE_PREFIX = 'offen-cache-';
 const STORE = 'records';
@@ -143,6 +144,7 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
         tx.oncomplete = () => resolve([keyRequest.result, valueRequest.result as Sealed[]]);
         tx.onerror = tx.onabort = () => reject(tx.error);
       });
+      mark('cache:records-read');
       const records = new Map<string, unknown>();
       const broken: string[] = [];
       await Promise.all(

@@ -6,7 +6,8 @@
 //                   tombstone or expiry (the server tombstones expired events, server.md §5.8) finds its chunk
 //                   from the eventId alone and only that chunk is rewritten. Records of the first cache format
 //                   (JSON columns, cache-codec.ts) are still read, and rewritten as blocks on the next save.
-//   secrets:<b>     opened user secrets [secretId, fingerprint of the encrypted value, JWK or null], 64 buckets
+//   secrets:<b>     opened user secrets [secretId, fingerprint of the encrypted value, JWK or null], 64 buckets,
+//                   stored as the bytes of their JSON and parsed only when one of them is looked up
 //   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
 // computation or save turns it back into a block.
@@ -55,11 +56,84 @@ function bucketOf(secretId: string): number {
 }
 
 type Day = EventBlock | Map<string, NormalizedEvent>;
+type SecretRow = [string, string, JsonWebKey | null];
+
+/**
+ * Opened user secrets by secretId, in SECRET_BUCKETS buckets. A bucket read from the cache stays bytes (its
+ * JSON) until a secretId of it is looked up: a page load with few new events needs few of a big account's
+ * secrets (100,000 of them are about 20 MB of JSON).
+ */
+export class SecretTable {
+  private readonly buckets: Array<Map<string, SecretEntry>> = Array.from({ length: SECRET_BUCKETS }, () => new Map());
+  private readonly pending = new Map<number, Uint8Array>();
+
+  /** A bucket as stored: rows, or the bytes of their JSON (read when first needed). */
+  load(bucket: number, value: unknown): void {
+    if (value instanceof Uint8Array) this.pending.set(bucket, value);
+    else this.fill(bucket, value as SecretRow[]);
+  }
+
+  private fill(bucket: number, rows: SecretRow[]): void {
+    const map = this.buckets[bucket]!;
+    for (const [secretId, fp, jwk] of rows) map.set(secretId, { fp, jwk });
+  }
+
+  /** The bucket's map, its stored bytes parsed first if they still wait. */
+  bucket(bucket: number): Map<string, SecretEntry> {
+    const bytes = this.pending.get(bucket);
+    if (bytes !== undefined) {
+      this.pending.delete(bucket);
+      try {
+        this.fill(bucket, JSON.parse(new TextDecoder().decode(bytes)) as SecretRow[]);
+      } catch {
+        // Authenticated bytes this vault wrote, so never expected: those users' secrets are opened again.
+      }
+    }
+    return this.buckets[bucket]!;
+  }
+
+  get(secretId: string): SecretEntry | undefined {
+    return this.bucket(bucketOf(secretId)).get(secretId);
+  }
+
+  has(secretId: string): boolean {
+    return this.bucket(bucketOf(secretId)).has(secretId);
+  }
+
+  set(secretId: string, entry: SecretEntry): void {
+    this.bucket(bucketOf(secretId)).set(secretId, entry);
+  }
+
+  delete(secretId: string): boolean {
+    return this.bucket(bucketOf(secretId)).delete(secretId);
+  }
+
+  /** How many stored buckets have not been parsed yet. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  /** Buckets that hold anything, loaded or not. */
+  filled(): number[] {
+    const out: number[] = [];
+    for (let bucket = 0; bucket < SECRET_BUCKETS; bucket++) if (this.pending.has(bucket) || this.buckets[bucket]!.size > 0) out.push(bucket);
+    return out;
+  }
+
+  /** The bucket as stored: the JSON of its rows, as bytes. */
+  stored(bucket: number): Uint8Array | undefined {
+    const map = this.bucket(bucket);
+    if (map.size === 0) return undefined;
+    const rows: SecretRow[] = [];
+    for (const [secretId, entry] of map) rows.push([secretId, entry.fp, entry.jwk]);
+    return new TextEncoder().encode(JSON.stringify(rows));
+  }
+}
 
 export class AccountView {
   /** The checkpoint this view matches; null when it must be reconciled with the whole `events` table. */
   sequence: string | null = null;
-  readonly secrets = new Map<string, SecretEntry>();
+  readonly secrets = new SecretTable();
   readonly days = new Map<string, Day>();
   readonly failed = new Map<string, string | null>();
   private readonly dirtyDays = new Set<string>();
@@ -171,12 +245,7 @@ export class AccountView {
         changes.set(key, serializeBlock(day as EventBlock));
       }
     }
-    const buckets = new Map<number, Array<[string, string, JsonWebKey | null]>>();
-    for (const bucket of this.dirtyBuckets) buckets.set(bucket, []);
-    if (buckets.size > 0) {
-      for (const [secretId, entry] of this.secrets) buckets.get(bucketOf(secretId))?.push([secretId, entry.fp, entry.jwk]);
-    }
-    for (const [bucket, entries] of buckets) changes.set(`secrets:${bucket}`, entries.length > 0 ? entries : undefined);
+    for (const bucket of this.dirtyBuckets) changes.set(`secrets:${bucket}`, this.secrets.stored(bucket));
     if (this.dirtyFailed) changes.set(FAILED, this.failed.size > 0 ? [...this.failed] : undefined);
     changes.set(META, { v: 1, sequence: this.sequence });
     this.stale.clear();
@@ -190,7 +259,7 @@ export class AccountView {
   markAllDirty(stored: Iterable<string> = []): void {
     for (const key of stored) this.stale.add(key);
     for (const key of this.days.keys()) this.dirtyDays.add(key);
-    for (const secretId of this.secrets.keys()) this.dirtyBuckets.add(bucketOf(secretId));
+    for (const bucket of this.secrets.filled()) this.dirtyBuckets.add(bucket);
     this.dirtyFailed = true;
   }
 
@@ -213,7 +282,9 @@ export class AccountView {
             view.dirtyDays.add(key);
           }
         } else if (key.startsWith('secrets:')) {
-          for (const [secretId, fp, jwk] of value as Array<[string, string, JsonWebKey | null]>) view.secrets.set(secretId, { fp, jwk });
+          const bucket = Number(key.slice('secrets:'.length));
+          if (!Number.isInteger(bucket) || bucket < 0 || bucket >= SECRET_BUCKETS) throw new Error(`unknown record ${key}`);
+          view.secrets.load(bucket, value);
         } else if (key === FAILED) {
           for (const [eventId, secretId] of value as Array<[string, string | null]>) view.failed.set(eventId, secretId);
         }

@@ -157,8 +157,9 @@ describe('the encrypted local cache', () => {
       const bytes = new TextDecoder('latin1').decode(new Uint8Array(data));
       // Needles of 8+ bytes: a 2-byte needle turns up in a few kilobytes of random ciphertext by chance.
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
-      // Day blocks are bytes (b: 1), everything else JSON.
-      expect(JSON.stringify(Object.keys(value as object))).toBe(String(raw.find((r) => r.value === value)!.key).startsWith('day:') ? '["iv","data","b"]' : '["iv","data"]');
+      // Day blocks and secret buckets are bytes (b: 1), the rest JSON.
+      const key = String(raw.find((r) => r.value === value)!.key);
+      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|secrets):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -192,6 +193,28 @@ describe('the encrypted local cache', () => {
     const days = (await rawCache()).filter((r) => String(r.key).startsWith('day:'));
     expect(days.length).toBe(legacy.size);
     expect(days.every((r) => (r.value as { b?: number }).b === 1)).toBe(true);
+  });
+
+  it('a page load parses only the secret buckets its new events need', async () => {
+    const { secrets, encrypted, events } = await dataset(12, 6);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    await send();
+    reload();
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
+    await send();
+    const view = accountViews.get(account)!;
+    const stored = view.secrets.filled().length;
+    expect(stored).toBeGreaterThan(1);
+    // Nothing new: no bucket was parsed.
+    expect(view.secrets.waiting).toBe(stored);
+    // One new event of user 0: its bucket only, and no RSA (the opened secret is in it).
+    const { rsa } = counters();
+    const fresh = { secretId: secretIdOf(0), eventId: id(40), payload: await seal(secrets[0]!, pageview({ href: href(40) })) };
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: [fresh] }, secrets: { [secretIdOf(0)]: encrypted[secretIdOf(0)]! }, sequence: 'Q2' }));
+    const { result } = await send();
+    expect(result.events.map((e) => e.eventId)).toContain(id(40));
+    expect(rsa).not.toHaveBeenCalled();
+    expect(accountViews.get(account)!.secrets.waiting).toBe(stored - 1);
   });
 
   it('a day record whose bytes flag is flipped does not open', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBlock, encodeBlock, eventTime, parseBlock, serializeBlock } from './event-block.ts';
+import { EventBlock, encodeBlock, eventTime, exactStamp, parseBlock, serializeBlock } from './event-block.ts';
 import { pageview, ulid } from './test-support.ts';
 import type { NormalizedEvent } from './types.ts';
 import { ulidTime } from './ulid.ts';
@@ -25,7 +25,7 @@ describe('event blocks', () => {
     expect(block.count).toBe(4);
     // Repeated values are stored once.
     expect(block.columns.href.d).toEqual(['https://www.example.com/']);
-    expect(block.idText()).toBe(events.map((e) => e.eventId).join(''));
+    expect(new TextDecoder().decode(block.idBytes()!)).toBe(events.map((e) => e.eventId).join(''));
     for (const copy of [block, roundTrip(block)]) {
       expect(copy.events()).toEqual(events);
       expect(copy.events()[0]).not.toHaveProperty('sessionId');
@@ -45,7 +45,7 @@ describe('event blocks', () => {
   it('keeps ids that are not 26 ASCII characters one by one, with NaN times', () => {
     const events = [event(1), { ...event(2), eventId: 'not-a-ulid' }, { ...event(3), eventId: id(3).toLowerCase() }];
     const block = encodeBlock(events);
-    expect(block.idText()).toBeNull();
+    expect(block.idBytes()).toBeNull();
     const copy = roundTrip(block);
     expect(copy.events()).toEqual(events);
     expect(Number.isNaN(copy.time[1]!)).toBe(true);
@@ -63,10 +63,10 @@ describe('event blocks', () => {
       const copy = parseBlock(bytes);
       expect(copy.count).toBe(events.length);
       for (const n of [0, 1, 299, 9_999, 69_999]) expect(copy.event(n)).toEqual(events[n]);
-      // Ids (26 bytes), timestamps (8), stamp exceptions (4), 9 one-byte columns and the user column.
+      // Ids (26 bytes), timestamps and times (8 each), stamp exceptions and 9 columns (1 each), the user column.
       const width = distinct < 255 ? 1 : distinct < 65_535 ? 2 : 4;
-      expect(bytes.length).toBeGreaterThan(events.length * (26 + 8 + 4 + 9 + width));
-      expect(bytes.length).toBeLessThan(events.length * (26 + 8 + 4 + 9 + width) + 2_000_000);
+      expect(bytes.length).toBeGreaterThan(events.length * (26 + 16 + 10 + width));
+      expect(bytes.length).toBeLessThan(events.length * (26 + 16 + 10 + width) + 2_000_000);
     }
   }, 60_000);
 
@@ -78,6 +78,31 @@ describe('event blocks', () => {
     expect(parseBlock(serializeBlock(encodeBlock([]))).count).toBe(0);
     expect(() => parseBlock(new TextEncoder().encode('{"v":1}'))).toThrow();
     expect(() => parseBlock(bytes.subarray(0, bytes.length - 40))).toThrow();
+  });
+
+  it('stores a timestamp as ms exactly when toISOString writes that ms back as the same string', () => {
+    const slow = (value: string) => {
+      const ms = Date.parse(value);
+      return !Number.isNaN(ms) && new Date(ms).toISOString() === value ? ms : NaN;
+    };
+    const samples = [
+      '2024-10-01T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2023-02-29T10:00:00.000Z', '2024-13-01T10:00:00.000Z',
+      '2024-10-01T24:00:00.000Z', '2024-10-01T10:60:00.000Z', '2024-10-01T10:00:60.000Z', '2024-10-01 10:00:00.000Z',
+      '2024-10-01T10:00:00.000+', '2024-10-01T10:00:00,000Z', '2024-10-01T1a:00:00.000Z', '0000-01-01T00:00:00.000Z',
+      '0099-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z', '2024-04-31T00:00:00.000Z', '2024-10-01T10:00:00.00AZ',
+      '2024-10-01T10:00:00Z', '2024-10-01T10:00:00.000+02:00', '+02024-10-01T10:00:00.000Z',
+    ];
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 2000; i++) {
+      const iso = new Date(Math.floor(random() * 4e12)).toISOString();
+      samples.push(iso);
+      // …and with one character changed
+      const at = Math.floor(random() * iso.length);
+      samples.push(iso.slice(0, at) + '0123456789:-TZ.x'[Math.floor(random() * 16)] + iso.slice(at + 1));
+    }
+    for (const value of samples) expect(exactStamp(value), value).toBe(slow(value));
+    expect(exactStamp(17)).toBeNaN();
   });
 
   it('decodes event times like ulid.ts', () => {

@@ -7,8 +7,10 @@
 // Binary layout (little-endian), version 2 of the cache's day records:
 //   u32 header length | header JSON (utf-8) | padding to 8 | sections, each padded to 8:
 //     per column of BLOCK_FIELDS: the index array at the header's width (1, 2 or 4 bytes per event)
+//     the index array of the timestamps that are kept as written (stampOther), at its width
 //     stamp      Float64 per event: the client timestamp in ms when its ISO form round-trips, else NaN
-//     ids        26 bytes per event (latin-1) when every eventId is 26 ASCII characters; else in the header
+//     time       Float64 per event: the ULID time of the eventId, NaN when it is none
+//     ids        26 bytes per event (ASCII) when every eventId is 26 ASCII characters; else in the header
 import type { NormalizedEvent } from './types.ts';
 
 /** The members with a dictionary column; timestamp and eventId have columns of their own. */
@@ -56,10 +58,49 @@ function upperTime(eventId: string): boolean {
   return true;
 }
 
-function exactStamp(value: unknown): number {
+/** Start of the day (ms) of a "YYYY-MM-DD" that toISOString writes the same way, else NaN; memoised. */
+const dayStarts = new Map<string, number>();
+let lastDay = '';
+let lastDayStart = NaN;
+function dayStart(stamp: string): number {
+  // Events of one block are of one day or two: most are the previous one's.
+  if (lastDay !== '' && stamp.startsWith(lastDay)) return lastDayStart;
+  const date = stamp.slice(0, 10);
+  let start = dayStarts.get(date);
+  if (start === undefined) {
+    const ms = Date.parse(`${date}T00:00:00.000Z`);
+    start = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date ? ms : NaN;
+    if (dayStarts.size > 10_000) dayStarts.clear();
+    dayStarts.set(date, start);
+  }
+  lastDay = date;
+  lastDayStart = start;
+  return start;
+}
+
+/** Two ASCII digits at `at` as a number, or NaN. */
+function digits2(value: string, at: number): number {
+  const a = value.charCodeAt(at) - 48;
+  const b = value.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * The ms of a timestamp exactly as toISOString writes it ("2024-10-01T10:00:00.000Z"), so that writing the ms
+ * back gives the same string; NaN for anything else, which is then kept as written. Parsed by hand (the day
+ * through Date once per distinct day): it runs once per event when a big account's days are encoded.
+ */
+export function exactStamp(value: unknown): number {
   if (typeof value !== 'string' || value.length !== 24) return NaN;
-  const ms = Date.parse(value);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === value ? ms : NaN;
+  if (value.charCodeAt(10) !== 84 /* T */ || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46 || value.charCodeAt(23) !== 90 /* Z */) return NaN;
+  const hour = digits2(value, 11);
+  const minute = digits2(value, 14);
+  const second = digits2(value, 17);
+  const centis = digits2(value, 20);
+  const third = value.charCodeAt(22) - 48;
+  // Comparisons with NaN are false, so a non-digit anywhere ends here.
+  if (!(hour <= 23 && minute <= 59 && second <= 59 && centis >= 0 && third >= 0 && third <= 9)) return NaN;
+  return dayStart(value) + ((hour * 60 + minute) * 60 + second) * 1000 + centis * 10 + third;
 }
 
 export class EventBlock {
@@ -71,23 +112,30 @@ export class EventBlock {
 
   constructor(
     readonly count: number,
-    /** The eventIds: one string of fixed-width ids, or one string per event. */
-    private readonly ids: string | string[],
+    /** The eventIds: 26 ASCII bytes each, or one string per event. */
+    private readonly ids: Uint8Array | string[],
     readonly columns: Readonly<Record<BlockField, Dict>>,
     /** Client timestamps in ms where they round-trip through toISOString; NaN where `stampOther` holds them. */
     readonly stamp: Float64Array,
     readonly stampOther: Dict,
     /** Members outside the known ones (the schema lets payloads carry more), per event; 0 where there are none. */
     readonly extra: ReadonlyArray<Record<string, unknown> | 0> | null,
+    /** The ULID times and canonical flag when they are known already (a parsed block stores them). */
+    known?: { time: Float64Array; canonical: boolean },
   ) {
-    const time = (this.time = new Float64Array(count));
+    if (known) {
+      this.time = known.time;
+      this.canonical = known.canonical;
+      return;
+    }
     let canonical = true;
-    if (typeof ids === 'string') {
+    const time = (this.time = new Float64Array(count));
+    if (ids instanceof Uint8Array) {
       for (let n = 0; n < count; n++) {
         let at = 0;
         const base = n * ID_WIDTH;
         for (let k = 0; k < 10; k++) {
-          const code = ids.charCodeAt(base + k);
+          const code = ids[base + k]!;
           const digit = code < 128 ? DIGITS[code]! : -1;
           if (digit < 0) {
             at = NaN;
@@ -108,22 +156,23 @@ export class EventBlock {
     this.canonical = canonical;
   }
 
-  /** The ids as one string of fixed-width ids, or null when they are not all 26 ASCII characters. */
-  idText(): string | null {
-    return typeof this.ids === 'string' ? this.ids : null;
+  /** The ids as 26 ASCII bytes each, or null when they are not all 26 ASCII characters. */
+  idBytes(): Uint8Array | null {
+    return this.ids instanceof Uint8Array ? this.ids : null;
   }
 
   eventId(n: number): string {
     const ids = this.ids;
-    return typeof ids === 'string' ? ids.slice(n * ID_WIDTH, (n + 1) * ID_WIDTH) : ids[n]!;
+    if (!(ids instanceof Uint8Array)) return ids[n]!;
+    return String.fromCharCode.apply(null, ids.subarray(n * ID_WIDTH, (n + 1) * ID_WIDTH) as unknown as number[]);
   }
 
   /** Compares the eventIds of events a and b (of this block) as strings, without building them. */
   compareIds(a: number, b: number): number {
     const ids = this.ids;
-    if (typeof ids !== 'string') return ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0;
+    if (!(ids instanceof Uint8Array)) return ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0;
     for (let k = 0, x = a * ID_WIDTH, y = b * ID_WIDTH; k < ID_WIDTH; k++, x++, y++) {
-      const d = ids.charCodeAt(x) - ids.charCodeAt(y);
+      const d = ids[x]! - ids[y]!;
       if (d !== 0) return d;
     }
     return 0;
@@ -174,59 +223,102 @@ export class EventBlock {
   }
 }
 
-function dictBuilder() {
-  const positions = new Map<unknown, number>();
-  const d: unknown[] = [];
-  const codes: number[] = [];
-  return {
-    push(value: unknown) {
-      if (value === undefined) {
-        codes.push(0);
-        return;
-      }
-      // Objects (never expected in a valid payload's own members) are kept by value through JSON.
-      const key = value !== null && typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value;
-      let at = positions.get(key);
-      if (at === undefined) {
-        d.push(value);
-        positions.set(key, (at = d.length));
-      }
-      codes.push(at);
-    },
-    done(): Dict {
-      return { d, i: Int32Array.from(codes) };
-    },
-  };
+class DictBuilder {
+  private readonly positions = new Map<unknown, number>();
+  private readonly d: unknown[] = [];
+  private readonly codes: Int32Array;
+  private n = 0;
+  // Neighbouring events often share a value (one account, one type, one visitor's session): skip the lookup.
+  private lastValue: unknown = undefined;
+  private lastCode = 0;
+
+  constructor(count: number) {
+    this.codes = new Int32Array(count);
+  }
+
+  push(value: unknown): void {
+    if (value === this.lastValue) {
+      this.codes[this.n++] = this.lastCode;
+      return;
+    }
+    if (value === undefined) {
+      this.n++;
+      return;
+    }
+    // Objects (never expected in a valid payload's own members) are kept by value through JSON.
+    const object = value !== null && typeof value === 'object';
+    const key = object ? `\u0000${JSON.stringify(value)}` : value;
+    let at = this.positions.get(key);
+    if (at === undefined) {
+      this.d.push(value);
+      this.positions.set(key, (at = this.d.length));
+    }
+    this.codes[this.n++] = at;
+    if (!object) {
+      this.lastValue = value;
+      this.lastCode = at;
+    }
+  }
+
+  done(): Dict {
+    return { d: this.d, i: this.codes };
+  }
 }
 
 /** The events as one block, in the order given. */
 export function encodeBlock(events: Iterable<NormalizedEvent>): EventBlock {
-  const builders = Object.fromEntries(BLOCK_FIELDS.map((field) => [field, dictBuilder()])) as Record<BlockField, ReturnType<typeof dictBuilder>>;
-  const other = dictBuilder();
-  const ids: string[] = [];
-  const stamps: number[] = [];
+  const list = (Array.isArray(events) ? events : [...events]) as unknown as ReadonlyArray<Record<string, unknown>>;
+  const count = list.length;
+  const builders = BLOCK_FIELDS.map(() => new DictBuilder(count));
+  const other = new DictBuilder(count);
+  const ids = new Array<string>(count);
+  const stamps = new Float64Array(count);
+  let packed: Uint8Array | null = new Uint8Array(count * ID_WIDTH);
   let extra: Array<Record<string, unknown> | 0> | null = null;
-  let fixed = true;
-  for (const event of events) {
-    const record = event as unknown as Record<string, unknown>;
+  for (let n = 0; n < count; n++) {
+    const record = list[n]!;
     const id = String(record.eventId);
-    ids.push(id);
-    if (id.length !== ID_WIDTH || !/^[\x20-\x7e]*$/.test(id)) fixed = false;
-    for (const field of BLOCK_FIELDS) builders[field].push(record[field]);
-    const ms = exactStamp(record.timestamp);
-    stamps.push(ms);
-    other.push(Number.isNaN(ms) ? record.timestamp : undefined);
-    let more: Record<string, unknown> | 0 = 0;
-    for (const key of Object.keys(record)) {
-      if (OWN.has(key)) continue;
-      if (more === 0) more = {};
-      more[key] = record[key];
+    ids[n] = id;
+    if (packed !== null) {
+      if (id.length !== ID_WIDTH) packed = null;
+      else {
+        for (let k = 0, at = n * ID_WIDTH; k < ID_WIDTH; k++, at++) {
+          const code = id.charCodeAt(k);
+          if (code < 0x20 || code > 0x7e) {
+            packed = null;
+            break;
+          }
+          packed[at] = code;
+        }
+      }
     }
-    if (more !== 0 && extra === null) extra = new Array<Record<string, unknown> | 0>(ids.length - 1).fill(0);
+    // Own members present; more keys than that means members outside them (rare: looked at one by one).
+    // Named reads (in BLOCK_FIELDS order): a read by a computed key would be a megamorphic lookup per field.
+    const values = [record.type, record.href, record.rawHref, record.referrer, record.pageload, record.isMobile, record.sessionId, record.geo, record.accountId, record.secretId];
+    let present = 1;
+    for (let f = 0; f < values.length; f++) {
+      const value = values[f];
+      if (value !== undefined) present++;
+      builders[f]!.push(value);
+    }
+    const timestamp = record.timestamp;
+    if (timestamp !== undefined) present++;
+    const ms = exactStamp(timestamp);
+    stamps[n] = ms;
+    other.push(Number.isNaN(ms) ? timestamp : undefined);
+    let more: Record<string, unknown> | 0 = 0;
+    if (Object.keys(record).length > present) {
+      for (const key of Object.keys(record)) {
+        if (OWN.has(key)) continue;
+        if (more === 0) more = {};
+        more[key] = record[key];
+      }
+    }
+    if (more !== 0 && extra === null) extra = new Array<Record<string, unknown> | 0>(n).fill(0);
     if (extra !== null) extra.push(more);
   }
-  const columns = Object.fromEntries(BLOCK_FIELDS.map((field) => [field, builders[field].done()])) as Record<BlockField, Dict>;
-  return new EventBlock(ids.length, fixed ? ids.join('') : ids, columns, Float64Array.from(stamps), other.done(), extra);
+  const columns = Object.fromEntries(BLOCK_FIELDS.map((field, f) => [field, builders[f]!.done()])) as Record<BlockField, Dict>;
+  return new EventBlock(count, packed ?? ids, columns, stamps, other.done(), extra);
 }
 
 interface Header {
@@ -235,6 +327,8 @@ interface Header {
   widths: number[];
   dicts: unknown[][];
   other: unknown[];
+  otherWidth: number;
+  canonical: boolean;
   ids: string[] | null;
   extra: Array<Record<string, unknown> | 0> | null;
 }
@@ -255,26 +349,26 @@ export function serializeBlock(block: EventBlock): Uint8Array<ArrayBuffer> {
   const count = block.count;
   const dicts = BLOCK_FIELDS.map((field) => block.columns[field]);
   const widths = dicts.map((dict) => widthOf(dict.d.length));
-  const text = block.idText();
-  const fixed = text !== null;
+  const packed = block.idBytes();
+  const fixed = packed !== null;
   const header: Header = {
     v: VERSION,
     count,
     widths,
     dicts: dicts.map((dict) => dict.d),
     other: block.stampOther.d,
+    otherWidth: widthOf(block.stampOther.d.length),
+    canonical: block.canonical,
     ids: fixed ? null : Array.from({ length: count }, (_, n) => block.eventId(n)),
     extra: block.extra ? [...block.extra] : null,
   };
   const head = new TextEncoder().encode(JSON.stringify(header));
   const sections: Uint8Array[] = dicts.map((dict, k) => narrow(dict.i, widths[k] as 1 | 2 | 4));
-  sections.push(narrow(block.stampOther.i, 4));
+  const otherWidth = widthOf(block.stampOther.d.length);
+  sections.push(narrow(block.stampOther.i, otherWidth));
   sections.push(new Uint8Array(block.stamp.buffer, block.stamp.byteOffset, block.stamp.byteLength));
-  if (fixed) {
-    const bytes = new Uint8Array(count * ID_WIDTH);
-    for (let k = 0; k < bytes.length; k++) bytes[k] = text!.charCodeAt(k);
-    sections.push(bytes);
-  }
+  sections.push(new Uint8Array(block.time.buffer, block.time.byteOffset, block.time.byteLength));
+  if (fixed) sections.push(packed);
   let size = pad8(4 + head.length);
   for (const section of sections) size += pad8(section.length);
   const out = new Uint8Array(size);
@@ -289,9 +383,16 @@ export function serializeBlock(block: EventBlock): Uint8Array<ArrayBuffer> {
 }
 
 function widen(buffer: ArrayBuffer, offset: number, count: number, width: number): Int32Array {
-  const view = width === 1 ? new Uint8Array(buffer, offset, count) : width === 2 ? new Uint16Array(buffer, offset, count) : new Int32Array(buffer, offset, count);
+  if (width === 4) return new Int32Array(buffer, offset, count);
   const out = new Int32Array(count);
-  out.set(view);
+  // A plain loop: TypedArray.prototype.set between element types is an element-by-element slow path in V8.
+  if (width === 1) {
+    const view = new Uint8Array(buffer, offset, count);
+    for (let n = 0; n < count; n++) out[n] = view[n]!;
+  } else {
+    const view = new Uint16Array(buffer, offset, count);
+    for (let n = 0; n < count; n++) out[n] = view[n]!;
+  }
   return out;
 }
 
@@ -318,14 +419,10 @@ export function parseBlock(bytes: Uint8Array): EventBlock {
     const codes = widen(buffer, take(count * width), count, width);
     columns[field] = { d: header.dicts[k]!, i: codes };
   });
-  const stampOther: Dict = { d: header.other, i: widen(buffer, take(count * 4), count, 4) };
-  const stamp = new Float64Array(count);
-  stamp.set(new Float64Array(buffer, take(count * 8), count));
-  let ids: string | string[];
-  if (header.ids) ids = header.ids;
-  else {
-    const at = take(count * ID_WIDTH);
-    ids = new TextDecoder('latin1').decode(new Uint8Array(buffer, at, count * ID_WIDTH));
-  }
-  return new EventBlock(count, ids, columns, stamp, stampOther, header.extra);
+  const otherWidth = header.otherWidth;
+  const stampOther: Dict = { d: header.other, i: widen(buffer, take(count * otherWidth), count, otherWidth) };
+  const stamp = new Float64Array(buffer, take(count * 8), count);
+  const time = new Float64Array(buffer, take(count * 8), count);
+  const ids = header.ids ?? new Uint8Array(buffer, take(count * ID_WIDTH), count * ID_WIDTH);
+  return new EventBlock(count, ids, columns, stamp, stampOther, header.extra, { time, canonical: header.canonical === true });
 }
