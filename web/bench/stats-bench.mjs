@@ -205,7 +205,7 @@ async function load() {
   const out = path.join(os.tmpdir(), `stats-bench-${process.pid}.mjs`);
   const contents = [
     `export { computeStats, computeBlockStats } from ${JSON.stringify(`./${MODULE}`)};`,
-    "export { encodeBlock, serializeBlock, parseBlock } from './vault/manage/event-block.ts';",
+    "export { UserNumbers, encodeBlock, serializeBlock, parseBlock } from './vault/manage/event-block.ts';",
     "export { computeResult } from './vault/manage/result.ts';",
     CHECK || IMPL === 'reference' ? "export { referenceStats } from './vault/manage/stats/reference.test-support.ts';" : 'export const referenceStats = null;',
   ].join('\n');
@@ -242,11 +242,13 @@ for (const event of events) {
   if (!days.has(day)) days.set(day, []);
   days.get(day).push(event);
 }
-const encoded = time(() => [...days.keys()].sort((a, b) => a - b).map((day) => modules.encodeBlock(days.get(day))));
-const serialized = time(() => encoded.value.map((block) => modules.serializeBlock(block)));
+// One visitor numbering for all blocks, as the view has (cache-view.ts).
+const users = new modules.UserNumbers();
+const encoded = time(() => [...days.keys()].sort((a, b) => a - b).map((day) => modules.encodeBlock(days.get(day), users)));
+const serialized = time(() => encoded.value.map((block) => modules.serializeBlock(block, users)));
 const stored = serialized.value;
 console.log(`encoding the events as day blocks: ${encoded.ms.toFixed(0)} ms, serialising them: ${serialized.ms.toFixed(0)} ms`);
-const parsed = measure(() => stored.map((bytes) => modules.parseBlock(bytes)));
+const parsed = measure(() => stored.map((bytes) => modules.parseBlock(bytes, users)));
 const blocks = parsed.value;
 console.log(`${blocks.length} day blocks, ${(stored.reduce((n, bytes) => n + bytes.length, 0) / 1e6).toFixed(1)} MB; parsing them: ${parsed.wall.toFixed(1)} ms wall (runs ${parsed.runs})`);
 const run = (query) => (IMPL === 'reference' ? compute(events, query, context) : modules.computeBlockStats(blocks, query, context));

@@ -96,6 +96,10 @@ export interface CacheStore {
   readonly name: string;
   /** Every record, decrypted. A record that does not open (another KEK, tampering) is reported in `broken`. */
   readAll(): Promise<{ records: Map<string, unknown>; broken: string[] }>;
+  /** The keys of every record. */
+  keys(): Promise<string[]>;
+  /** These records (the ones that exist), decrypted, like readAll. */
+  read(keys: readonly string[]): Promise<{ records: Map<string, unknown>; broken: string[] }>;
   /** One transaction: puts (value) and deletes (undefined). */
   write(changes: Map<string, unknown>): Promise<void>;
   clear(): Promise<void>;
@@ -131,6 +135,24 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
     return sealed.b === 1 ? new Uint8Array(plain) : JSON.parse(utf8Decode(new Uint8Array(plain)));
   };
 
+  const openAll = async (keys: readonly IDBValidKey[], values: ReadonlyArray<Sealed | undefined>) => {
+    mark('cache:records-read');
+    const records = new Map<string, unknown>();
+    const broken: string[] = [];
+    await Promise.all(
+      keys.map(async (recordKey, n) => {
+        const value = values[n];
+        if (value === undefined) return;
+        try {
+          records.set(String(recordKey), await open(String(recordKey), value));
+        } catch {
+          broken.push(String(recordKey));
+        }
+      }),
+    );
+    return { records, broken };
+  };
+
   return {
     name,
     async readAll() {
@@ -144,19 +166,22 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
         tx.oncomplete = () => resolve([keyRequest.result, valueRequest.result as Sealed[]]);
         tx.onerror = tx.onabort = () => reject(tx.error);
       });
-      mark('cache:records-read');
-      const records = new Map<string, unknown>();
-      const broken: string[] = [];
-      await Promise.all(
-        keys.map(async (recordKey, n) => {
-          try {
-            records.set(String(recordKey), await open(String(recordKey), values[n]!));
-          } catch {
-            broken.push(String(recordKey));
-          }
-        }),
-      );
-      return { records, broken };
+      return openAll(keys, values);
+    },
+    async keys() {
+      const db = await openDb(name);
+      return (await transaction<IDBValidKey[]>(db, 'readonly', (store) => store.getAllKeys())).map(String);
+    },
+    async read(keys) {
+      const db = await openDb(name);
+      const values = await new Promise<Array<Sealed | undefined>>((resolve, reject) => {
+        const tx = db.transaction(STORE, 'readonly');
+        const store = tx.objectStore(STORE);
+        const requests = keys.map((recordKey) => store.get(recordKey));
+        tx.oncomplete = () => resolve(requests.map((request) => request.result as Sealed | undefined));
+        tx.onerror = tx.onabort = () => reject(tx.error);
+      });
+      return openAll(keys, values);
     },
     async write(changes) {
       if (epoch !== opened) return;

@@ -9,16 +9,23 @@
 //   secrets:<b>     opened user secrets [secretId, fingerprint of the encrypted value, JWK or null], 64 buckets,
 //                   stored as the bytes of their JSON and parsed only when one of them is looked up
 //   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
+//   sum:<n>         the summary of day n (event-block.ts DaySummary): a page load reads only the blocks of the
+//                   days its query looks at (and the newest), the other days as summaries until needed
+//   users:<k>       the view's visitor numbering (event-block.ts UserNumbers), 8,192 secretIds per record: day
+//                   blocks code their visitors with it
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
 // computation or save turns it back into a block.
 import { decodeEvents } from './cache-codec.ts';
 import type { EventColumns } from './cache-codec.ts';
-import { EventBlock, encodeBlock, parseBlock, serializeBlock } from './event-block.ts';
+import { EventBlock, UserNumbers, encodeBlock, parseBlock, parseSummary, serializeBlock, serializeSummary, summarize } from './event-block.ts';
+import type { DaySummary } from './event-block.ts';
 import type { NormalizedEvent } from './types.ts';
 import { ulidTime } from './ulid.ts';
 
 const DAY = 86_400_000;
 const SECRET_BUCKETS = 64;
+/** Visitors per `users:<k>` record: the numbering only grows, so only its last record changes. */
+const USERS_CHUNK = 8192;
 const META = 'meta';
 const FAILED = 'failed';
 
@@ -40,6 +47,28 @@ export function secretFingerprint(value: string): string {
 export function dayKey(eventId: string): string {
   const time = ulidTime(eventId);
   return time === null ? 'day:x' : `day:${Math.floor(time / DAY)}`;
+}
+
+/** The summary record of a day record. */
+function summaryKey(dayKey: string): string {
+  return `sum:${dayKey.slice('day:'.length)}`;
+}
+
+/** n of day:<n>; Infinity for day:x (ids that are no ULID: never old enough to leave unread). */
+export function dayNumber(key: string): number {
+  const n = Number(key.slice('day:'.length));
+  return Number.isNaN(n) ? Infinity : n;
+}
+
+/**
+ * The records a page load reads at first: all but the blocks of days before `fromDay` that have a summary,
+ * and always the newest day (it holds the latest event).
+ */
+export function recordsToRead(keys: readonly string[], fromDay: number): string[] {
+  const summarized = new Set(keys.filter((key) => key.startsWith('sum:')).map((key) => `day:${key.slice('sum:'.length)}`));
+  let newest = -Infinity;
+  for (const key of keys) if (key.startsWith('day:')) newest = Math.max(newest, dayNumber(key));
+  return keys.filter((key) => !key.startsWith('day:') || !summarized.has(key) || dayNumber(key) >= fromDay || dayNumber(key) === newest);
 }
 
 /** day:<n> keys by n ascending; day:x (ids that are no ULID) last. */
@@ -134,6 +163,9 @@ export class AccountView {
   /** The checkpoint this view matches; null when it must be reconciled with the whole `events` table. */
   sequence: string | null = null;
   readonly secrets = new SecretTable();
+  readonly users = new UserNumbers();
+  /** How many of the numbered visitors are stored. */
+  private storedUsers = 0;
   readonly days = new Map<string, Day>();
   readonly failed = new Map<string, string | null>();
   private readonly dirtyDays = new Set<string>();
@@ -141,16 +173,25 @@ export class AccountView {
   private dirtyFailed = false;
   /** Records to delete on the next save (ones that did not decrypt). */
   private readonly stale = new Set<string>();
+  /** Days whose block is stored but not read: their summaries, by day key. */
+  readonly unread = new Map<string, DaySummary>();
 
   constructor(readonly accountId: string) {}
 
   get size(): number {
     let n = 0;
+    for (const summary of this.unread.values()) n += summary.count;
     for (const day of this.days.values()) n += day instanceof EventBlock ? day.count : day.size;
     return n;
   }
 
+  /** Refuses to touch a day that is not read: the caller must read it first (readDays). */
+  private readDay(key: string): void {
+    if (this.unread.has(key)) throw new Error(`the cached day ${key} has not been read`);
+  }
+
   get(eventId: string): NormalizedEvent | undefined {
+    this.readDay(dayKey(eventId));
     const day = this.days.get(dayKey(eventId));
     if (day instanceof EventBlock) {
       const n = day.indexOf(eventId);
@@ -172,6 +213,7 @@ export class AccountView {
 
   add(event: NormalizedEvent): void {
     const key = dayKey(event.eventId);
+    this.readDay(key);
     this.mutableDay(key, true)!.set(event.eventId, event);
     this.dirtyDays.add(key);
     if (this.failed.delete(event.eventId)) this.dirtyFailed = true;
@@ -179,6 +221,7 @@ export class AccountView {
 
   remove(eventId: string): void {
     const key = dayKey(eventId);
+    this.readDay(key);
     const day = this.days.get(key);
     if (day && (day instanceof EventBlock ? day.indexOf(eventId) >= 0 : day.has(eventId))) {
       this.mutableDay(key, false)!.delete(eventId);
@@ -189,8 +232,12 @@ export class AccountView {
 
   /** Forgets every event and failure (the opened secrets stay); the next save deletes their records. */
   clearEvents(): void {
-    for (const key of this.days.keys()) this.stale.add(key);
+    for (const key of [...this.days.keys(), ...this.unread.keys()]) {
+      this.stale.add(key);
+      this.stale.add(summaryKey(key));
+    }
     this.days.clear();
+    this.unread.clear();
     this.dirtyDays.clear();
     this.failed.clear();
     this.dirtyFailed = true;
@@ -219,15 +266,38 @@ export class AccountView {
       let day = this.days.get(key)!;
       if (!(day instanceof EventBlock)) {
         if (day.size === 0) continue;
-        this.days.set(key, (day = encodeBlock(day.values())));
+        this.days.set(key, (day = encodeBlock(day.values(), this.users)));
       }
       out.push(day);
     }
     return out;
   }
 
+  /** The days not read, oldest first (see computeBlockStats). */
+  summaries(): DaySummary[] {
+    return [...this.unread.keys()].sort(byDay).map((key) => this.unread.get(key)!);
+  }
+
+  /** Day keys that are not read, of days n >= fromDay (all of them for -Infinity), or of these keys. */
+  unreadDays(fromDay: number, keys: Iterable<string> = []): string[] {
+    const out = new Set<string>();
+    for (const key of this.unread.keys()) if (dayNumber(key) >= fromDay) out.add(key);
+    for (const key of keys) if (this.unread.has(key)) out.add(key);
+    return [...out];
+  }
+
+  /** Takes in day blocks read later (readDays). A block that cannot be read fails the call. */
+  readBlocks(records: Map<string, unknown>): void {
+    for (const [key, value] of records) {
+      if (!this.unread.has(key)) continue;
+      this.days.set(key, parseBlock(value as Uint8Array, this.users));
+      this.unread.delete(key);
+    }
+  }
+
   /** Every decrypted event as objects, in no particular order (computeResult sorts what it returns). */
   events(): NormalizedEvent[] {
+    if (this.unread.size > 0) throw new Error('some cached days have not been read');
     return this.blocks().flatMap((block) => block.events());
   }
 
@@ -237,14 +307,22 @@ export class AccountView {
     for (const key of this.stale) changes.set(key, undefined);
     for (const key of this.dirtyDays) {
       let day = this.days.get(key);
-      if (day !== undefined && !(day instanceof EventBlock) && day.size > 0) this.days.set(key, (day = encodeBlock(day.values())));
+      if (day !== undefined && !(day instanceof EventBlock) && day.size > 0) this.days.set(key, (day = encodeBlock(day.values(), this.users)));
       if (day === undefined || (day instanceof EventBlock ? day.count : day.size) === 0) {
         this.days.delete(key);
         changes.set(key, undefined);
+        changes.set(summaryKey(key), undefined);
       } else {
-        changes.set(key, serializeBlock(day as EventBlock));
+        changes.set(key, serializeBlock(day as EventBlock, this.users));
+        changes.set(summaryKey(key), serializeSummary(summarize(day as EventBlock), this.users));
       }
     }
+    // After the days: encoding them may have numbered new visitors.
+    const names = this.users.names;
+    for (let chunk = Math.floor(this.storedUsers / USERS_CHUNK); this.storedUsers < names.length && chunk * USERS_CHUNK < names.length; chunk++) {
+      changes.set(`users:${chunk}`, new TextEncoder().encode(JSON.stringify(names.slice(chunk * USERS_CHUNK, (chunk + 1) * USERS_CHUNK))));
+    }
+    this.storedUsers = names.length;
     for (const bucket of this.dirtyBuckets) changes.set(`secrets:${bucket}`, this.secrets.stored(bucket));
     if (this.dirtyFailed) changes.set(FAILED, this.failed.size > 0 ? [...this.failed] : undefined);
     changes.set(META, { v: 1, sequence: this.sequence });
@@ -260,6 +338,7 @@ export class AccountView {
     for (const key of stored) this.stale.add(key);
     for (const key of this.days.keys()) this.dirtyDays.add(key);
     for (const bucket of this.secrets.filled()) this.dirtyBuckets.add(bucket);
+    this.storedUsers = 0;
     this.dirtyFailed = true;
   }
 
@@ -272,15 +351,36 @@ export class AccountView {
     if (!meta || meta.v !== 1) return null;
     const view = new AccountView(accountId);
     view.sequence = typeof meta.sequence === 'string' ? meta.sequence : null;
+    const unreadable: string[] = [];
+    const summaries: Array<[string, unknown]> = [];
     try {
+      // The numbering first (day blocks refer to it), its records in order and without a gap.
+      const chunks = [...records.keys()].filter((key) => key.startsWith('users:')).map((key) => Number(key.slice('users:'.length)));
+      chunks.sort((a, b) => a - b);
+      chunks.forEach((chunk, n) => {
+        if (chunk !== n) throw new Error('a gap in the visitor numbering');
+        const names = JSON.parse(new TextDecoder().decode(records.get(`users:${chunk}`) as Uint8Array)) as string[];
+        if (n < chunks.length - 1 && names.length !== USERS_CHUNK) throw new Error('a short visitor numbering record');
+        view.users.restore(names);
+      });
+      view.storedUsers = view.users.names.length;
       for (const [key, value] of records) {
         if (key.startsWith('day:')) {
-          if (value instanceof Uint8Array) view.days.set(key, parseBlock(value));
-          else {
+          if (value instanceof Uint8Array) {
+            // A block this code cannot read (a later format) is like one that did not open: the events start
+            // over, the opened secrets stay.
+            try {
+              view.days.set(key, parseBlock(value, view.users));
+            } catch {
+              unreadable.push(key);
+            }
+          } else {
             // The first format: rebuilt as a block, and written as one on the next save.
-            view.days.set(key, encodeBlock(decodeEvents(value as EventColumns, accountId)));
+            view.days.set(key, encodeBlock(decodeEvents(value as EventColumns, accountId), view.users));
             view.dirtyDays.add(key);
           }
+        } else if (key.startsWith('sum:')) {
+          summaries.push([`day:${key.slice('sum:'.length)}`, value]);
         } else if (key.startsWith('secrets:')) {
           const bucket = Number(key.slice('secrets:'.length));
           if (!Number.isInteger(bucket) || bucket < 0 || bucket >= SECRET_BUCKETS) throw new Error(`unknown record ${key}`);
@@ -292,9 +392,23 @@ export class AccountView {
     } catch {
       return null;
     }
-    if (broken.length > 0) {
+    // A summary that did not open, of a day not read: that day is like a broken one.
+    for (const key of broken) if (key.startsWith('sum:') && !records.has(`day:${key.slice('sum:'.length)}`)) unreadable.push(`day:${key.slice('sum:'.length)}`);
+    // The days not read: their summaries (one that cannot be read is like a broken day).
+    for (const [key, value] of summaries) {
+      if (view.days.has(key) || records.has(key) || broken.includes(key)) continue;
+      try {
+        view.unread.set(key, parseSummary(value as Uint8Array, view.users));
+      } catch {
+        unreadable.push(key, summaryKey(key));
+      }
+    }
+    if (broken.length > 0 || unreadable.length > 0) {
       view.sequence = null;
-      for (const key of broken) view.stale.add(key);
+      for (const key of [...broken, ...unreadable]) {
+        view.stale.add(key);
+        if (key.startsWith('day:')) view.stale.add(summaryKey(key));
+      }
     }
     return view;
   }

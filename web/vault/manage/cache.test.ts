@@ -10,7 +10,8 @@ import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import { api } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import { decodeEvents, encodeEvents } from './cache-codec.ts';
-import { parseBlock } from './event-block.ts';
+import { AccountView, dayKey } from './cache-view.ts';
+import type { EventBlock } from './event-block.ts';
 import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
@@ -150,16 +151,16 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
     const raw = await rawCache();
-    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
     for (const { value } of raw) {
       const { iv, data } = value as { iv: Uint8Array; data: ArrayBuffer };
       expect(iv).toHaveLength(12);
       const bytes = new TextDecoder('latin1').decode(new Uint8Array(data));
       // Needles of 8+ bytes: a 2-byte needle turns up in a few kilobytes of random ciphertext by chance.
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
-      // Day blocks and secret buckets are bytes (b: 1), the rest JSON.
+      // Day blocks and summaries, secret buckets and the visitor numbering are bytes (b: 1), the rest JSON.
       const key = String(raw.find((r) => r.value === value)!.key);
-      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|secrets):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
+      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -177,7 +178,7 @@ describe('the encrypted local cache', () => {
     const store = (await openCacheStore(account, kek))!;
     const { records } = await store.readAll();
     const legacy = new Map<string, unknown>();
-    for (const [key, value] of records) if (key.startsWith('day:')) legacy.set(key, encodeEvents(parseBlock(value as Uint8Array).events()));
+    for (const [key, day] of AccountView.fromRecords(account, records, [])!.days) legacy.set(key, encodeEvents((day as EventBlock).events()));
     expect(legacy.size).toBeGreaterThan(0);
     await store.write(legacy);
     expect((await rawCache()).filter((r) => String(r.key).startsWith('day:')).every((r) => (r.value as { b?: number }).b === undefined)).toBe(true);
@@ -215,6 +216,45 @@ describe('the encrypted local cache', () => {
     expect(result.events.map((e) => e.eventId)).toContain(id(40));
     expect(rsa).not.toHaveBeenCalled();
     expect(accountViews.get(account)!.secrets.waiting).toBe(stored - 1);
+  });
+
+  it('a page load reads only the days its query looks at; the rest stand in as summaries until needed', async () => {
+    const DAY = 86_400_000;
+    const { encrypted, events } = await dataset(12, 4);
+    // Four events 60 days back, of two visitors who came back within the last hour.
+    const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
+    [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
+    apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' } };
+    const weekFull = (await send()).result;
+    const halfFull = (await send(sixMonths)).result;
+    expect((halfFull as unknown as DashboardStats).pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(12);
+
+    reload();
+    const week = (await send()).result;
+    const view = accountViews.get(account)!;
+    expect([...view.unread.keys()]).toEqual([dayKey(old(0))]);
+    expect(view.size).toBe(12);
+    // Same answer as from the whole view: the old day still counts its visitors as seen before (returning).
+    expect(week).toEqual(weekFull);
+    expect((week as unknown as DashboardStats).returningUsers).toBe(0.5);
+
+    reload();
+    expect((await send(sixMonths)).result).toEqual(halfFull);
+    expect(accountViews.get(account)!.unread.size).toBe(0);
+
+    // A tombstone for an old event reads its day first, then the next page load summarises it without it.
+    reload();
+    apiMock.mockResolvedValueOnce(response({ deletedEvents: [old(2)], sequence: 'Q2' }));
+    await send();
+    expect(accountViews.get(account)!.unread.size).toBe(0);
+    reload();
+    await send();
+    expect(accountViews.get(account)!.size).toBe(11);
+    const after = (await send(sixMonths)).result as unknown as DashboardStats;
+    expect(after.pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(11);
+    expect(after.uniqueUsers).toBe((halfFull as unknown as DashboardStats).uniqueUsers);
   });
 
   it('a day record whose bytes flag is flipped does not open', async () => {
@@ -498,5 +538,39 @@ describe('cache-codec', () => {
     expect(decoded).toEqual(events);
     expect(decoded[0]).not.toHaveProperty('sessionId');
     expect(decoded[1]).not.toHaveProperty('extra');
+  });
+});
+
+describe('AccountView visitor numbering', () => {
+  const viewEvent = (n: number, user: number): NormalizedEvent => ({ ...pageview(), eventId: id(n), accountId: 'a', secretId: `visitor-${user}` });
+
+  it('is stored 8,192 names per record, only its growing end is written again, and a reload keeps every number', () => {
+    const view = new AccountView('a');
+    for (let n = 0; n < 9000; n++) view.add(viewEvent(n, n));
+    view.sequence = 'Q1';
+    const first = view.takeChanges();
+    expect([...first.keys()].filter((key) => key.startsWith('users:')).sort()).toEqual(['users:0', 'users:1']);
+    // Nothing new: the numbering is not written again.
+    expect([...view.takeChanges().keys()].some((key) => key.startsWith('users:'))).toBe(false);
+    view.add(viewEvent(9000, 9000));
+    const second = view.takeChanges();
+    expect([...second.keys()].filter((key) => key.startsWith('users:'))).toEqual(['users:1']);
+    // A page load: the records as the cache gives them back.
+    const records = new Map<string, unknown>([...first, ...second].filter(([, value]) => value !== undefined));
+    const loaded = AccountView.fromRecords('a', records, [])!;
+    expect(loaded.users.names).toEqual(view.users.names);
+    expect(loaded.size).toBe(9001);
+    expect(loaded.get(id(8999))!.secretId).toBe('visitor-8999');
+    expect(loaded.get(id(9000))!.secretId).toBe('visitor-9000');
+    // A block of a format this code does not know: the events start over (sequence null), the rest is kept.
+    const day = [...records.keys()].find((key) => key.startsWith('day:'))!;
+    const later = new Map(records).set(day, new TextEncoder().encode('\u0010\u0000\u0000\u0000{"v":99}      '));
+    const restarted = AccountView.fromRecords('a', later, [])!;
+    expect(restarted.sequence).toBeNull();
+    expect(restarted.days.has(day)).toBe(false);
+    expect(restarted.users.names).toHaveLength(9001);
+    // A gap in the numbering cannot be read: the whole cache is discarded, not misread.
+    records.delete('users:0');
+    expect(AccountView.fromRecords('a', records, [])).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBlock, encodeBlock, eventTime, exactStamp, parseBlock, serializeBlock } from './event-block.ts';
+import { EventBlock, UserNumbers, encodeBlock, eventTime, exactStamp, parseBlock, serializeBlock } from './event-block.ts';
 import { pageview, ulid } from './test-support.ts';
 import type { NormalizedEvent } from './types.ts';
 import { ulidTime } from './ulid.ts';
@@ -25,7 +25,7 @@ describe('event blocks', () => {
     expect(block.count).toBe(4);
     // Repeated values are stored once.
     expect(block.columns.href.d).toEqual(['https://www.example.com/']);
-    expect(new TextDecoder().decode(block.idBytes()!)).toBe(events.map((e) => e.eventId).join(''));
+    expect(new TextDecoder().decode(block.idBytes()!.bytes)).toBe(events.map((e) => e.eventId).join(''));
     for (const copy of [block, roundTrip(block)]) {
       expect(copy.events()).toEqual(events);
       expect(copy.events()[0]).not.toHaveProperty('sessionId');
@@ -63,10 +63,11 @@ describe('event blocks', () => {
       const copy = parseBlock(bytes);
       expect(copy.count).toBe(events.length);
       for (const n of [0, 1, 299, 9_999, 69_999]) expect(copy.event(n)).toEqual(events[n]);
-      // Ids (26 bytes), timestamps and times (8 each), stamp exceptions and 9 columns (1 each), the user column.
+      // ULID random parts (10 bytes), timestamps and times (4 each), stamp exceptions and 9 columns (1 each),
+      // the user column.
       const width = distinct < 255 ? 1 : distinct < 65_535 ? 2 : 4;
-      expect(bytes.length).toBeGreaterThan(events.length * (26 + 16 + 10 + width));
-      expect(bytes.length).toBeLessThan(events.length * (26 + 16 + 10 + width) + 2_000_000);
+      expect(bytes.length).toBeGreaterThan(events.length * (10 + 8 + 10 + width));
+      expect(bytes.length).toBeLessThan(events.length * (10 + 8 + 10 + width) + 2_000_000);
     }
   }, 60_000);
 
@@ -103,6 +104,62 @@ describe('event blocks', () => {
     }
     for (const value of samples) expect(exactStamp(value), value).toBe(slow(value));
     expect(exactStamp(17)).toBeNaN();
+  });
+
+  it('codes visitors with a shared numbering, which the bytes leave out and the parse needs', () => {
+    const users = new UserNumbers();
+    const first = encodeBlock([event(1), event(2), event(4)], users);
+    const second = encodeBlock([event(3), event(7)], users);
+    expect(users.names).toEqual(['S1', 'S2', 'S0']);
+    expect(first.columns.secretId.d).toBe(users.names);
+    const bytes = serializeBlock(second, users);
+    expect(new TextDecoder('latin1').decode(bytes)).not.toContain('"S0"');
+    // A new page load: the numbering comes back from its records, in order.
+    const restored = new UserNumbers();
+    restored.restore([...users.names]);
+    expect(parseBlock(bytes, restored).events()).toEqual([event(3), event(7)]);
+    expect(() => parseBlock(bytes)).toThrow(/numbering/);
+    const short = new UserNumbers();
+    short.restore(['S1']);
+    expect(() => parseBlock(bytes, short)).toThrow(/number/);
+    // Events without a string secretId keep a dictionary of their own.
+    const odd = encodeBlock([{ ...event(5), secretId: 5 as unknown as string }], users);
+    expect(odd.columns.secretId.d).toEqual([5]);
+    expect(parseBlock(serializeBlock(odd, users), users).event(0).secretId).toBe(5);
+  });
+
+  it('keeps canonical ULIDs as time plus 10 random bytes, exactly, and every other id as it was', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const digits = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const ulids = Array.from({ length: 500 }, (_, n) => {
+      // Some share a millisecond, so the random part decides their order.
+      const time = Date.parse('2024-10-01T00:00:00Z') + Math.floor(n / 3) * 1000;
+      const tail = Array.from({ length: 16 }, () => digits[Math.floor(random() * 32)]).join('');
+      return ulid(time).slice(0, 10) + tail;
+    });
+    const events = ulids.map((eventId, n) => ({ ...event(n), eventId }));
+    const copy = roundTrip(encodeBlock(events));
+    expect(copy.idBytes()!.width).toBe(10);
+    expect(copy.events()).toEqual(events);
+    for (let k = 0; k < 400; k++) {
+      const a = Math.floor(random() * 500);
+      const b = Math.floor(random() * 500);
+      expect(Math.sign(copy.compareIds(a, b))).toBe(ulids[a]! < ulids[b]! ? -1 : ulids[a]! > ulids[b]! ? 1 : 0);
+    }
+    // A lower-case digit, or a first digit above 7 (no ULID time): 26 bytes each, unchanged.
+    for (const odd of [ulids[0]!.slice(0, 20) + 'abcdef', '8' + ulids[0]!.slice(1)]) {
+      const mixed = roundTrip(encodeBlock([events[1]!, { ...events[2]!, eventId: odd }]));
+      expect(mixed.idBytes()!.width).toBe(26);
+      expect(mixed.eventId(1)).toBe(odd);
+    }
+    // Timestamps far from the event time, and times that are no ULID time: stored as float64, unchanged.
+    const far = [{ ...events[0]!, timestamp: '1999-01-01T00:00:00.000Z' }, events[1]!];
+    expect(roundTrip(encodeBlock(far)).events()).toEqual(far);
+    const noTime = [events[0]!, { ...events[1]!, eventId: 'no-ulid' }];
+    const back = roundTrip(encodeBlock(noTime));
+    expect(back.events()).toEqual(noTime);
+    expect(Number.isNaN(back.time[1]!)).toBe(true);
   });
 
   it('decodes event times like ulid.ts', () => {

@@ -8,9 +8,12 @@
 //   u32 header length | header JSON (utf-8) | padding to 8 | sections, each padded to 8:
 //     per column of BLOCK_FIELDS: the index array at the header's width (1, 2 or 4 bytes per event)
 //     the index array of the timestamps that are kept as written (stampOther), at its width
-//     stamp      Float64 per event: the client timestamp in ms when its ISO form round-trips, else NaN
-//     time       Float64 per event: the ULID time of the eventId, NaN when it is none
-//     ids        26 bytes per event (ASCII) when every eventId is 26 ASCII characters; else in the header
+//     stamp      the client timestamp when its ISO form round-trips, else none: Int32 ms after the event time
+//                (-2^31 for none) when every one fits, else Float64 ms (NaN for none)
+//     time       the ULID time of the eventId: Uint32 ms after the header's timeBase when all are ULID times
+//                within 2^32 ms, else Float64 (NaN where the id is no ULID)
+//     ids        canonical ULIDs (upper case): their 80 random bits, 10 bytes per event (the time is above);
+//                else 26 bytes per event (ASCII) when every id is 26 ASCII characters; else in the header
 import type { NormalizedEvent } from './types.ts';
 
 /** The members with a dictionary column; timestamp and eventId have columns of their own. */
@@ -19,6 +22,10 @@ export type BlockField = (typeof BLOCK_FIELDS)[number];
 const OWN = new Set<string>([...BLOCK_FIELDS, 'eventId', 'timestamp']);
 const VERSION = 2;
 const ID_WIDTH = 26;
+/** Bytes of a ULID's random part (16 base-32 digits, 80 bits). */
+const RANDOM_WIDTH = 10;
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const NO_STAMP = -0x80000000;
 
 /** A dictionary column: `d` the distinct values, `i[n]` = 1 + the index of event n's value, 0 where absent. */
 export interface Dict {
@@ -103,16 +110,69 @@ export function exactStamp(value: unknown): number {
   return dayStart(value) + ((hour * 60 + minute) * 60 + second) * 1000 + centis * 10 + third;
 }
 
+/** The 10 time digits of a ULID time. */
+function timeText(time: number): string {
+  let out = '';
+  for (let k = 0, t = time; k < 10; k++, t = Math.floor(t / 32)) out = ALPHABET[t % 32] + out;
+  return out;
+}
+
+/** The 16 random digits of a ULID from its 10 packed bytes at `at`. */
+function randomText(bytes: Uint8Array, at: number): string {
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (let k = 0; k < RANDOM_WIDTH; k++) {
+    acc = (acc << 8) | bytes[at + k]!;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += ALPHABET[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/**
+ * Packs the random digits of a canonical ULID (26 upper-case base-32 digits, its time digits `time`) into 10
+ * bytes at `at`; false when the id is not one (it must come back unchanged from timeText + randomText).
+ */
+function packUlid(id: string, time: number, out: Uint8Array, at: number): boolean {
+  if (id.length !== ID_WIDTH || Number.isNaN(time)) return false;
+  for (let k = 0; k < 10; k++) if (id.charCodeAt(k) > UPPER_END) return false;
+  // The time digits can still differ from timeText(time): a first digit above 7 is no ULID time at all.
+  if (id.charCodeAt(0) > 55 /* 7 */) return false;
+  let acc = 0;
+  let bits = 0;
+  let o = at;
+  for (let k = 10; k < ID_WIDTH; k++) {
+    const code = id.charCodeAt(k);
+    const digit = code < 128 ? DIGITS[code]! : -1;
+    if (digit < 0 || code > UPPER_END) return false;
+    acc = (acc << 5) | digit;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return true;
+}
+
 export class EventBlock {
   /** ULID time per event (NaN for ids that are no ULID). */
   readonly time: Float64Array;
   /** Whether every ULID time in the block has upper-case digits (see upperTime). */
   readonly canonical: boolean;
   private index: Map<string, number> | null = null;
+  /** Bytes per id in `ids`: 26 (ASCII) or 10 (the random part of a canonical ULID; its time is `time`). */
+  private readonly idWidth: number;
 
   constructor(
     readonly count: number,
-    /** The eventIds: 26 ASCII bytes each, or one string per event. */
+    /** The eventIds: bytes (see idWidth), or one string per event. */
     private readonly ids: Uint8Array | string[],
     readonly columns: Readonly<Record<BlockField, Dict>>,
     /** Client timestamps in ms where they round-trip through toISOString; NaN where `stampOther` holds them. */
@@ -121,8 +181,9 @@ export class EventBlock {
     /** Members outside the known ones (the schema lets payloads carry more), per event; 0 where there are none. */
     readonly extra: ReadonlyArray<Record<string, unknown> | 0> | null,
     /** The ULID times and canonical flag when they are known already (a parsed block stores them). */
-    known?: { time: Float64Array; canonical: boolean },
+    known?: { time: Float64Array; canonical: boolean; idWidth: number },
   ) {
+    this.idWidth = known?.idWidth ?? ID_WIDTH;
     if (known) {
       this.time = known.time;
       this.canonical = known.canonical;
@@ -156,14 +217,15 @@ export class EventBlock {
     this.canonical = canonical;
   }
 
-  /** The ids as 26 ASCII bytes each, or null when they are not all 26 ASCII characters. */
-  idBytes(): Uint8Array | null {
-    return this.ids instanceof Uint8Array ? this.ids : null;
+  /** The ids as bytes, and how many per id (see idWidth); null when they are strings. */
+  idBytes(): { bytes: Uint8Array; width: number } | null {
+    return this.ids instanceof Uint8Array ? { bytes: this.ids, width: this.idWidth } : null;
   }
 
   eventId(n: number): string {
     const ids = this.ids;
     if (!(ids instanceof Uint8Array)) return ids[n]!;
+    if (this.idWidth === RANDOM_WIDTH) return timeText(this.time[n]!) + randomText(ids, n * RANDOM_WIDTH);
     return String.fromCharCode.apply(null, ids.subarray(n * ID_WIDTH, (n + 1) * ID_WIDTH) as unknown as number[]);
   }
 
@@ -171,7 +233,10 @@ export class EventBlock {
   compareIds(a: number, b: number): number {
     const ids = this.ids;
     if (!(ids instanceof Uint8Array)) return ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0;
-    for (let k = 0, x = a * ID_WIDTH, y = b * ID_WIDTH; k < ID_WIDTH; k++, x++, y++) {
+    const width = this.idWidth;
+    // Canonical ULIDs: time digits first (time order), then the random part, whose bytes keep digit order.
+    if (width === RANDOM_WIDTH && this.time[a] !== this.time[b]) return this.time[a]! - this.time[b]!;
+    for (let k = 0, x = a * width, y = b * width; k < width; k++, x++, y++) {
       const d = ids[x]! - ids[y]!;
       if (d !== 0) return d;
     }
@@ -223,6 +288,36 @@ export class EventBlock {
   }
 }
 
+/**
+ * One account's visitors numbered 0, 1, 2, … in order of first appearance, for the life of its cache (numbers
+ * are never reused or moved). The blocks of an operator's view code their secretId column with these numbers
+ * instead of a dictionary of their own: a day's block then carries no secretIds, and the metrics map each
+ * visitor to an id once, not once per day.
+ */
+export class UserNumbers {
+  /** secretId by number; blocks coded with this table share this very array as their secretId dictionary. */
+  readonly names: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  number(secretId: string): number {
+    let at = this.numbers.get(secretId);
+    if (at === undefined) {
+      at = this.names.length;
+      this.names.push(secretId);
+      this.numbers.set(secretId, at);
+    }
+    return at;
+  }
+
+  /** Appends names read back from the cache, each at its stored position. */
+  restore(names: readonly string[]): void {
+    for (const name of names) {
+      if (!this.numbers.has(name)) this.numbers.set(name, this.names.length);
+      this.names.push(name);
+    }
+  }
+}
+
 class DictBuilder {
   private readonly positions = new Map<unknown, number>();
   private readonly d: unknown[] = [];
@@ -265,11 +360,43 @@ class DictBuilder {
   }
 }
 
+/** The secretId column coded with a UserNumbers table (code = number + 1, 0 where absent). */
+class SharedBuilder {
+  private readonly codes: Int32Array;
+  private n = 0;
+  private lastValue: unknown = undefined;
+  private lastCode = 0;
+
+  constructor(
+    count: number,
+    private readonly users: UserNumbers,
+  ) {
+    this.codes = new Int32Array(count);
+  }
+
+  push(value: unknown): void {
+    if (value === this.lastValue) {
+      this.codes[this.n++] = this.lastCode;
+      return;
+    }
+    const code = typeof value === 'string' ? this.users.number(value) + 1 : -1;
+    if (code < 0) throw new Error('a secretId that is not a string');
+    this.codes[this.n++] = this.lastCode = code;
+    this.lastValue = value;
+  }
+
+  done(): Dict {
+    return { d: this.users.names, i: this.codes };
+  }
+}
+
 /** The events as one block, in the order given. */
-export function encodeBlock(events: Iterable<NormalizedEvent>): EventBlock {
+export function encodeBlock(events: Iterable<NormalizedEvent>, users?: UserNumbers): EventBlock {
   const list = (Array.isArray(events) ? events : [...events]) as unknown as ReadonlyArray<Record<string, unknown>>;
   const count = list.length;
-  const builders = BLOCK_FIELDS.map(() => new DictBuilder(count));
+  // With a numbering, secretIds must all be strings (the operator's decrypted events always have one).
+  const shared = users !== undefined && list.every((record) => typeof record.secretId === 'string');
+  const builders: Array<DictBuilder | SharedBuilder> = BLOCK_FIELDS.map((field) => (shared && field === 'secretId' ? new SharedBuilder(count, users) : new DictBuilder(count)));
   const other = new DictBuilder(count);
   const ids = new Array<string>(count);
   const stamps = new Float64Array(count);
@@ -325,11 +452,18 @@ interface Header {
   v: number;
   count: number;
   widths: number[];
-  dicts: unknown[][];
+  /** null for the secretId dictionary of a block coded with a UserNumbers table. */
+  dicts: Array<unknown[] | null>;
   other: unknown[];
   otherWidth: number;
   canonical: boolean;
   ids: string[] | null;
+  /** Bytes per id in the ids section (26 or 10). */
+  idWidth: number;
+  /** Set when times are Uint32 ms after it. */
+  timeBase: number | null;
+  /** Whether timestamps are Int32 ms after the event time. */
+  stampDelta: boolean;
   extra: Array<Record<string, unknown> | 0> | null;
 }
 
@@ -345,30 +479,69 @@ function narrow(codes: Int32Array, width: 1 | 2 | 4): Uint8Array {
 }
 
 /** The block as bytes (see the layout at the top). */
-export function serializeBlock(block: EventBlock): Uint8Array<ArrayBuffer> {
+export function serializeBlock(block: EventBlock, users?: UserNumbers): Uint8Array<ArrayBuffer> {
   const count = block.count;
   const dicts = BLOCK_FIELDS.map((field) => block.columns[field]);
   const widths = dicts.map((dict) => widthOf(dict.d.length));
+  const time = block.time;
   const packed = block.idBytes();
   const fixed = packed !== null;
+  // Canonical ULIDs keep only their random part.
+  let ids = packed?.bytes ?? null;
+  let idWidth = packed?.width ?? ID_WIDTH;
+  if (packed && idWidth === ID_WIDTH && count > 0) {
+    const random = new Uint8Array(count * RANDOM_WIDTH);
+    let all = true;
+    for (let n = 0; n < count && all; n++) all = packUlid(block.eventId(n), time[n]!, random, n * RANDOM_WIDTH);
+    if (all) {
+      ids = random;
+      idWidth = RANDOM_WIDTH;
+    }
+  }
+  let low = Infinity;
+  let high = -Infinity;
+  for (let n = 0; n < count; n++) {
+    low = Math.min(low, time[n]!);
+    high = Math.max(high, time[n]!);
+  }
+  // Math.min/max give NaN as soon as one time is NaN.
+  const timeBase = count > 0 && !Number.isNaN(low) && !Number.isNaN(high) && high - low < 2 ** 32 ? low : null;
+  let stampDelta = timeBase !== null;
+  for (let n = 0; n < count && stampDelta; n++) {
+    const stamp = block.stamp[n]!;
+    if (Number.isNaN(stamp)) continue;
+    const delta = stamp - time[n]!;
+    stampDelta = delta > NO_STAMP && delta < 0x80000000;
+  }
   const header: Header = {
     v: VERSION,
     count,
     widths,
-    dicts: dicts.map((dict) => dict.d),
+    dicts: dicts.map((dict, k) => (users !== undefined && BLOCK_FIELDS[k] === 'secretId' && dict.d === users.names ? null : dict.d)),
     other: block.stampOther.d,
     otherWidth: widthOf(block.stampOther.d.length),
     canonical: block.canonical,
     ids: fixed ? null : Array.from({ length: count }, (_, n) => block.eventId(n)),
+    idWidth,
+    timeBase,
+    stampDelta,
     extra: block.extra ? [...block.extra] : null,
   };
   const head = new TextEncoder().encode(JSON.stringify(header));
   const sections: Uint8Array[] = dicts.map((dict, k) => narrow(dict.i, widths[k] as 1 | 2 | 4));
   const otherWidth = widthOf(block.stampOther.d.length);
   sections.push(narrow(block.stampOther.i, otherWidth));
-  sections.push(new Uint8Array(block.stamp.buffer, block.stamp.byteOffset, block.stamp.byteLength));
-  sections.push(new Uint8Array(block.time.buffer, block.time.byteOffset, block.time.byteLength));
-  if (fixed) sections.push(packed);
+  if (stampDelta) {
+    const deltas = new Int32Array(count);
+    for (let n = 0; n < count; n++) deltas[n] = Number.isNaN(block.stamp[n]!) ? NO_STAMP : block.stamp[n]! - time[n]!;
+    sections.push(new Uint8Array(deltas.buffer));
+  } else sections.push(new Uint8Array(block.stamp.buffer, block.stamp.byteOffset, block.stamp.byteLength));
+  if (timeBase !== null) {
+    const offsets = new Uint32Array(count);
+    for (let n = 0; n < count; n++) offsets[n] = time[n]! - timeBase;
+    sections.push(new Uint8Array(offsets.buffer));
+  } else sections.push(new Uint8Array(time.buffer, time.byteOffset, time.byteLength));
+  if (ids) sections.push(ids);
   let size = pad8(4 + head.length);
   for (const section of sections) size += pad8(section.length);
   const out = new Uint8Array(size);
@@ -397,7 +570,7 @@ function widen(buffer: ArrayBuffer, offset: number, count: number, width: number
 }
 
 /** Reads serializeBlock's bytes; throws on anything else (the caller treats the record as broken). */
-export function parseBlock(bytes: Uint8Array): EventBlock {
+export function parseBlock(bytes: Uint8Array, users?: UserNumbers): EventBlock {
   // Typed views need aligned offsets: work on a copy that starts at offset 0 when the input does not.
   const data = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const buffer = data.buffer as ArrayBuffer;
@@ -417,12 +590,93 @@ export function parseBlock(bytes: Uint8Array): EventBlock {
   BLOCK_FIELDS.forEach((field, k) => {
     const width = header.widths[k]!;
     const codes = widen(buffer, take(count * width), count, width);
-    columns[field] = { d: header.dicts[k]!, i: codes };
+    let d = header.dicts[k];
+    if (d === null) {
+      // Coded with the view's numbering: every code must be one of its numbers.
+      if (field !== 'secretId' || users === undefined) throw new Error('a block coded with a numbering it was not given');
+      d = users.names;
+      for (let n = 0; n < count; n++) if (codes[n]! > d.length) throw new Error('a user number the numbering does not have');
+    }
+    columns[field] = { d: d!, i: codes };
   });
   const otherWidth = header.otherWidth;
   const stampOther: Dict = { d: header.other, i: widen(buffer, take(count * otherWidth), count, otherWidth) };
-  const stamp = new Float64Array(buffer, take(count * 8), count);
-  const time = new Float64Array(buffer, take(count * 8), count);
-  const ids = header.ids ?? new Uint8Array(buffer, take(count * ID_WIDTH), count * ID_WIDTH);
-  return new EventBlock(count, ids, columns, stamp, stampOther, header.extra, { time, canonical: header.canonical === true });
+  const stampAt = take(count * (header.stampDelta ? 4 : 8));
+  const timeBase = header.timeBase;
+  let time: Float64Array;
+  if (timeBase !== null) {
+    const offsets = new Uint32Array(buffer, take(count * 4), count);
+    time = new Float64Array(count);
+    for (let n = 0; n < count; n++) time[n] = timeBase + offsets[n]!;
+  } else time = new Float64Array(buffer, take(count * 8), count);
+  let stamp: Float64Array;
+  if (header.stampDelta) {
+    const deltas = new Int32Array(buffer, stampAt, count);
+    stamp = new Float64Array(count);
+    for (let n = 0; n < count; n++) stamp[n] = deltas[n] === NO_STAMP ? NaN : time[n]! + deltas[n]!;
+  } else stamp = new Float64Array(buffer, stampAt, count);
+  const idWidth = header.idWidth;
+  if (idWidth !== ID_WIDTH && idWidth !== RANDOM_WIDTH) throw new Error('unknown id width');
+  const ids = header.ids ?? new Uint8Array(buffer, take(count * idWidth), count * idWidth);
+  return new EventBlock(count, ids, columns, stamp, stampOther, header.extra, { time, canonical: header.canonical === true, idWidth });
+}
+
+/**
+ * What the metrics need of a day whose block is not read on a page load (cache-view.ts): how many events it
+ * holds, per account, and which visitors it saw, as codes into a secretId dictionary (the view's numbering,
+ * or the block's own). A dashboard of the last 7 days then reads 5 weeks of blocks, not 6 months.
+ */
+export interface DaySummary {
+  count: number;
+  accounts: ReadonlyArray<readonly [unknown, number]>;
+  /** Distinct codes (1 + the index into `d`) of the day's visitors. */
+  users: Dict;
+}
+
+export function summarize(block: EventBlock): DaySummary {
+  const { accountId, secretId } = block.columns;
+  const perAccount = new Int32Array(accountId.d.length + 1);
+  const seen = new Uint8Array(secretId.d.length + 1);
+  const codes: number[] = [];
+  for (let n = 0; n < block.count; n++) {
+    perAccount[accountId.i[n]!]!++;
+    const code = secretId.i[n]!;
+    if (code !== 0 && seen[code] === 0) {
+      seen[code] = 1;
+      codes.push(code);
+    }
+  }
+  const accounts: Array<readonly [unknown, number]> = [];
+  perAccount.forEach((count, code) => {
+    if (count > 0) accounts.push([code === 0 ? undefined : accountId.d[code - 1], count]);
+  });
+  return { count: block.count, accounts, users: { d: secretId.d, i: Int32Array.from(codes) } };
+}
+
+/** A summary as bytes: u32 header length, header JSON, padding to 4, the visitor codes as Int32. */
+export function serializeSummary(summary: DaySummary, users?: UserNumbers): Uint8Array<ArrayBuffer> {
+  const shared = users !== undefined && summary.users.d === users.names;
+  const head = new TextEncoder().encode(JSON.stringify({ v: 1, count: summary.count, accounts: summary.accounts, d: shared ? null : summary.users.d }));
+  const start = (4 + head.length + 3) & ~3;
+  const out = new Uint8Array(start + summary.users.i.length * 4);
+  new DataView(out.buffer).setUint32(0, head.length, true);
+  out.set(head, 4);
+  out.set(new Uint8Array(summary.users.i.buffer, summary.users.i.byteOffset, summary.users.i.byteLength), start);
+  return out;
+}
+
+export function parseSummary(bytes: Uint8Array, users?: UserNumbers): DaySummary {
+  const data = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { v: number; count: number; accounts: Array<[unknown, number]>; d: unknown[] | null };
+  if (header.v !== 1) throw new Error('unknown summary format');
+  const start = (4 + length + 3) & ~3;
+  const codes = new Int32Array(data.buffer as ArrayBuffer, data.byteOffset + start, (data.byteLength - start) / 4);
+  let d = header.d;
+  if (d === null) {
+    if (users === undefined) throw new Error('a summary coded with a numbering it was not given');
+    d = users.names;
+    for (let n = 0; n < codes.length; n++) if (codes[n]! < 1 || codes[n]! > d.length) throw new Error('a user number the numbering does not have');
+  }
+  return { count: header.count, accounts: header.accounts, users: { d, i: codes } };
 }

@@ -18,10 +18,12 @@ import { openDatabase } from '../storage.ts';
 import type { CheckpointRecord, Database, EncryptedSecretRecord, KeyRecord } from '../storage.ts';
 import { openCacheStore } from './cache-store.ts';
 import type { CacheStore } from './cache-store.ts';
-import { AccountView, secretFingerprint } from './cache-view.ts';
+import { AccountView, dayKey, recordsToRead, secretFingerprint } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
-import { computeResult } from './result.ts';
+import { computeResult, statsContext } from './result.ts';
+import { neededFrom } from './stats/stats.ts';
+import { DAY } from './stats/zoned.ts';
 import { isEventEnvelope } from './schema.ts';
 import type { AccountResponse, EncryptedEventRecord, Query, QueryResult } from './types.ts';
 import { CHECKPOINT } from './visitor.ts';
@@ -137,13 +139,15 @@ async function loadView(
   accountId: string,
   checkpoint: string | null,
   cache: CacheStore | null,
+  fromDay: number,
 ): Promise<{ view: AccountView; unreadable: boolean }> {
   const memory = accountViews.get(accountId);
   if (memory && memory.sequence !== null && memory.sequence === checkpoint) return { view: memory, unreadable: false };
   let unreadable = false;
   if (cache) {
     try {
-      const { records, broken } = await cache.readAll();
+      // The blocks of days before fromDay stay unread (their summaries stand in) until something needs them.
+      const { records, broken } = await cache.read(recordsToRead(await cache.keys(), fromDay));
       mark('query:cache-read');
       if (records.size > 0 || broken.length > 0) {
         const loaded = AccountView.fromRecords(accountId, records, broken);
@@ -227,9 +231,10 @@ async function openLocal(
   accountId: string,
   kek: JsonWebKey,
   checkpoint: string | null,
+  fromDay: number,
 ): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; trusted: boolean }> {
   const cache = await openCacheStore(accountId, kek);
-  const { view, unreadable } = await loadView(accountId, checkpoint, cache);
+  const { view, unreadable } = await loadView(accountId, checkpoint, cache, fromDay);
   return { cache, view, unreadable, trusted: view.sequence !== null && view.sequence === checkpoint };
 }
 
@@ -241,6 +246,24 @@ function accountFields(response: AccountResponse, sequence: string | null, priva
   delete account.deletedEvents;
   if (sequence) account.sequence = sequence;
   return account;
+}
+
+/**
+ * Reads the blocks of these unread days into the view. A day that cannot be read leaves no way to trust the
+ * cache: it is cleared and the view marked for a fresh start (the error fails this query).
+ */
+async function readDays(cache: CacheStore | null, view: AccountView, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    if (!cache) throw new Error('no cache');
+    const { records, broken } = await cache.read(keys);
+    if (broken.length > 0 || keys.some((key) => !records.has(key))) throw new Error('missing');
+    view.readBlocks(records);
+  } catch {
+    view.sequence = null;
+    await cache?.clear().catch(() => undefined);
+    throw new Error('The cached events of this account could not be read; the next load starts over.');
+  }
 }
 
 async function writeCache(cache: CacheStore | null, view: AccountView): Promise<void> {
@@ -296,7 +319,9 @@ export async function operatorQuery(
     let settled = false;
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
-      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint)]);
+      // Days before the query's earliest window (for the widest retention setting) are read only as summaries.
+      const firstFrom = neededFrom(query, statsContext(query, {}));
+      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint, Math.floor(firstFrom / DAY))]);
       mark('query:first-page-and-cache');
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
       if (firstSettled.status === 'rejected') throw firstSettled.reason;
@@ -354,6 +379,12 @@ export async function operatorQuery(
         const secrets = responseSecrets(response);
         const deleted = response.deletedEvents ?? [];
         const incoming = pageRecords(response, accountId, new Set(deleted));
+        // The days this page touches (its events, its tombstones, failed events it may open) must be read.
+        const touched = new Set<string>();
+        for (const record of incoming) touched.add(dayKey(record.eventId));
+        for (const eventId of deleted) touched.add(dayKey(eventId));
+        for (const eventId of current.failed.keys()) touched.add(dayKey(eventId));
+        await readDays(cache, current, current.unreadDays(Infinity, touched));
         const fresh = await freshSecrets(secrets, current, stored);
         const sequence = response.sequence || null;
         const before = written;
@@ -391,7 +422,10 @@ export async function operatorQuery(
       // §5.5: result.account is the server's account plus the decrypted private JWK; contract 5: only the
       // window's events travel back. The encrypted events, secrets and tombstones of the pages are left out:
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
-      answer(computeResult({ blocks: current.blocks() }, query, accountFields(head, current.sequence, privateKey), { events: options.events === false ? 'none' : 'window' }));
+      const account = accountFields(head, current.sequence, privateKey);
+      // With the account's own retention setting the windows may reach further back than first read.
+      await readDays(cache, current, current.unreadDays(Math.floor(neededFrom(query, statsContext(query, account)) / DAY)));
+      answer(computeResult({ blocks: current.blocks(), summaries: current.summaries() }, query, account, { events: options.events === false ? 'none' : 'window' }));
       // Never fails (a failed write only costs the next page load time).
       mark('query:answered');
       await writeCache(cache, current);

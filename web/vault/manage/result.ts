@@ -3,8 +3,9 @@
 // contract 5 of issue 4: an operator gets only the metrics window's (a big account holds a million events, and
 // postMessage clones every one), a visitor all of theirs (for "download my data").
 import { encodeBlock } from './event-block.ts';
-import type { EventBlock } from './event-block.ts';
+import type { DaySummary, EventBlock } from './event-block.ts';
 import { computeBlockStats } from './stats/stats.ts';
+import type { StatsContext } from './stats/stats.ts';
 import type { DashboardStats } from './stats/types.ts';
 import { defaultTimeZone } from './stats/zoned.ts';
 import type { NormalizedEvent, Query, QueryResult } from './types.ts';
@@ -41,8 +42,18 @@ function eventsBetween(blocks: readonly EventBlock[], from: number, to: number):
 
 const byEventId = (a: NormalizedEvent, b: NormalizedEvent) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
-/** Events as objects (a visitor's), or as the blocks of an operator's view (cache-view.ts). */
-export type ResultEvents = readonly NormalizedEvent[] | { blocks: readonly EventBlock[] };
+/** Events as objects (a visitor's), or as the blocks and unread-day summaries of an operator's view (cache-view.ts). */
+export type ResultEvents = readonly NormalizedEvent[] | { blocks: readonly EventBlock[]; summaries?: readonly DaySummary[] };
+
+/** The zone, clock and retention the metrics of a query run with. */
+export function statsContext(query: Query, account: object, options: ResultOptions = {}): StatsContext {
+  return {
+    timeZone: options.timeZone ?? defaultTimeZone(),
+    // dashboard.md §3.4: the `now` parameter overrides "now" for every window.
+    now: toTime(query.now) ?? options.now ?? Date.now(),
+    retentionPeriod: (account as { retentionPeriod?: unknown }).retentionPeriod,
+  };
+}
 
 export function computeResult(
   input: ResultEvents,
@@ -52,13 +63,9 @@ export function computeResult(
 ): QueryResult & DashboardStats {
   const from = toTime(query.from);
   const to = toTime(query.to);
-  const blocks = Array.isArray(input) ? [encodeBlock(input as readonly NormalizedEvent[])] : (input as { blocks: readonly EventBlock[] }).blocks;
-  const stats = computeBlockStats(blocks, query, {
-    timeZone: options.timeZone ?? defaultTimeZone(),
-    // dashboard.md §3.4: the `now` parameter overrides "now" for every window.
-    now: toTime(query.now) ?? options.now ?? Date.now(),
-    retentionPeriod: (account as { retentionPeriod?: unknown }).retentionPeriod,
-  });
+  const view = Array.isArray(input) ? null : (input as { blocks: readonly EventBlock[]; summaries?: readonly DaySummary[] });
+  const blocks = view ? view.blocks : [encodeBlock(input as readonly NormalizedEvent[])];
+  const stats = computeBlockStats(blocks, query, statsContext(query, account, options), view?.summaries);
   // Windows use the server's ULID time, not the client timestamp (dashboard.md §1, §7.12); ULIDs sort
   // lexicographically by time (§7.12).
   const chosen =

@@ -7,7 +7,7 @@
 // Only "relevant" events get columns: those inside the selected window, the four retention weeks (§2.11) or
 // the real-time window (§2.10). Positions into the columns are ascending event indices, so a pass over
 // positions visits events in input order, as the first implementation did (ties keep the same winner).
-import type { EventBlock } from '../event-block.ts';
+import type { DaySummary, EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
 import { UrlFacts } from './urls.ts';
 import type { UtmTags } from './urls.ts';
@@ -154,6 +154,8 @@ export class EventColumns {
     readonly blocks: readonly EventBlock[],
     from: number,
     to: number,
+    /** Days not read as blocks, all older than `from` (cache-view.ts): they count for total and numVisits. */
+    readonly summaries: readonly DaySummary[] = [],
   ) {
     let total = 0;
     const starts = (this.starts = new Int32Array(blocks.length + 1));
@@ -162,6 +164,10 @@ export class EventColumns {
       total += block.count;
     });
     starts[blocks.length] = total;
+    for (const summary of summaries) {
+      total += summary.count;
+      for (const [accountId, count] of summary.accounts) this.perAccount.set(accountId as string, (this.perAccount.get(accountId as string) ?? 0) + count);
+    }
     this.total = total;
     let relevant = 0;
     for (const block of blocks) {
@@ -183,6 +189,7 @@ export class EventColumns {
       }
       return id;
     };
+    const userMaps = new Map<unknown[], Int32Array>();
     let canonical = true;
     let latest = -1;
     let latestTime = -Infinity;
@@ -208,7 +215,9 @@ export class EventColumns {
 
       const userCode = columns.secretId.i;
       const userDict = columns.secretId.d;
-      const userMap = lazyMap(userDict.length + 1);
+      // Blocks coded with one visitor numbering share their dictionary, and so its mapping.
+      let userMap = userMaps.get(userDict);
+      if (userMap === undefined) userMaps.set(userDict, (userMap = lazyMap(userDict.length + 1)));
       const sessionCode = columns.sessionId.i;
       const sessionDict = columns.sessionId.d;
       const sessionMap = lazyMap(sessionDict.length + 1);

@@ -8,7 +8,7 @@
 // reference.test-support.ts keeps the first, straightforward implementation; equivalence.test.ts checks
 // that both give the same result.
 import { encodeBlock } from '../event-block.ts';
-import type { EventBlock } from '../event-block.ts';
+import type { DaySummary, EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
 import { EventColumns, MOBILE } from './columns.ts';
 import type { Selection } from './columns.ts';
@@ -178,19 +178,37 @@ function retentionMatrix(columns: EventColumns, weeks: readonly Selection[]): nu
 function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, start: number): number {
   const { blocks, userIds } = columns;
   const seen = new Uint8Array(inWindow.length);
+  // Per dictionary entry: 1 once looked up. Blocks coded with one visitor numbering share their dictionary.
+  const states = new Map<unknown[], Uint8Array>();
   let fresh = count;
   for (let b = blocks.length - 1; b >= 0 && fresh > 0; b--) {
     const block = blocks[b]!;
     const { d, i: codes } = block.columns.secretId;
     const time = block.time;
-    // Per dictionary entry: 0 unknown, 1 not a window user (or already seen), 2 looked up.
-    const state = new Uint8Array(d.length + 1);
+    let state = states.get(d);
+    if (state === undefined) states.set(d, (state = new Uint8Array(d.length + 1)));
     for (let n = block.count - 1; n >= 0 && fresh > 0; n--) {
       if (!(time[n]! < start)) continue;
       const code = codes[n]!;
       if (state[code] !== 0) continue;
       state[code] = 1;
       const id = userIds.get(code === 0 ? 'undefined' : String(d[code - 1]));
+      if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
+        seen[id] = 1;
+        fresh--;
+      }
+    }
+  }
+  // Days kept as summaries are older than every block, so all of their visitors are older than the window.
+  for (let k = columns.summaries.length - 1; k >= 0 && fresh > 0; k--) {
+    const { d, i: codes } = columns.summaries[k]!.users;
+    let state = states.get(d);
+    if (state === undefined) states.set(d, (state = new Uint8Array(d.length + 1)));
+    for (let n = 0; n < codes.length && fresh > 0; n++) {
+      const code = codes[n]!;
+      if (state[code] !== 0) continue;
+      state[code] = 1;
+      const id = userIds.get(String(d[code - 1]));
       if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
         seen[id] = 1;
         fresh--;
@@ -218,13 +236,30 @@ function onboardingStats(latest: NormalizedEvent | null, numVisits: number, urls
   };
 }
 
+/**
+ * The earliest instant any window of this query looks at (the selected window, the live window, the four
+ * retention weeks): events before it only count as totals and as visitors seen before (summaries suffice).
+ * -Infinity when the query cannot be resolved (then everything is needed).
+ */
+export function neededFrom(query: StatsQuery, context: StatsContext): number {
+  try {
+    const window = resolveWindow(query, context.timeZone, context.now, context.retentionPeriod);
+    return Math.min(window.start, context.now - LIVE_WINDOW, context.now - 4 * WEEK);
+  } catch {
+    return -Infinity;
+  }
+}
+
 /** The metrics of events given as objects (a visitor's, a test's): they become one block first. */
 export function computeStats(events: readonly NormalizedEvent[], query: StatsQuery, context: StatsContext): DashboardStats {
   return computeBlockStats([encodeBlock(events)], query, context);
 }
 
-/** The metrics of events given as blocks (an operator's view, cache-view.ts). */
-export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQuery, context: StatsContext): DashboardStats {
+/**
+ * The metrics of events given as blocks (an operator's view, cache-view.ts), and of days given only as
+ * summaries, which must all lie before the earliest window (see neededFrom).
+ */
+export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQuery, context: StatsContext, summaries: readonly DaySummary[] = []): DashboardStats {
   const { timeZone, now } = context;
   const window = resolveWindow(query, timeZone, now, context.retentionPeriod);
   const filter: Filter | null = parseFilter(query.filter);
@@ -233,7 +268,7 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   // the selected window, the live window (§2.10) and the four retention weeks (§2.11, which ignore the range).
   const liveFrom = now - LIVE_WINDOW;
   const retentionFrom = now - 4 * WEEK;
-  const columns = new EventColumns(blocks, Math.min(window.start, liveFrom, retentionFrom), Math.max(window.end, now));
+  const columns = new EventColumns(blocks, Math.min(window.start, liveFrom, retentionFrom), Math.max(window.end, now), summaries);
 
   // The filter applies first (§2), to the window and to each of the live and retention windows (§3.3).
   const scoped = applyFilter(columns, columns.between(window.start, window.end), filter);
