@@ -12,6 +12,7 @@
 // --data      cache the generated events in this JSON file (read back if it exists) to skip generating
 // --only      run only the cases whose label contains this text (for profiling one case)
 // --module    bench another copy of stats.ts (e.g. a saved earlier version), path relative to web/
+// --fresh     parse the day blocks again before every computation (a page load's strings are all new)
 //
 // Each case reports wall time and the process's CPU time (user + system, all threads, so GC helpers count),
 // medians of --runs runs after one warm-up run. On a shared machine the CPU time is the steadier number.
@@ -251,7 +252,11 @@ console.log(`encoding the events as day blocks: ${encoded.ms.toFixed(0)} ms, ser
 const parsed = measure(() => stored.map((bytes) => modules.parseBlock(bytes, users)));
 const blocks = parsed.value;
 console.log(`${blocks.length} day blocks, ${(stored.reduce((n, bytes) => n + bytes.length, 0) / 1e6).toFixed(1)} MB; parsing them: ${parsed.wall.toFixed(1)} ms wall (runs ${parsed.runs})`);
-const run = (query) => (IMPL === 'reference' ? compute(events, query, context) : modules.computeBlockStats(blocks, query, context));
+// --fresh: every computation runs on blocks parsed just before it (as a page load does: strings never seen)
+const FRESH = option('fresh', false) === true;
+const run = FRESH
+  ? (query) => modules.computeBlockStats(stored.map((bytes) => modules.parseBlock(bytes, users)), query, context)
+  : (query) => (IMPL === 'reference' ? compute(events, query, context) : modules.computeBlockStats(blocks, query, context));
 
 const base = measure(() => baseline(events));
 const rows = [['case', 'wall ms', 'CPU ms', 'wall runs', '× baseline (CPU)', 'window events', 'users']];
