@@ -380,11 +380,13 @@ export async function operatorQuery(
         const deleted = response.deletedEvents ?? [];
         const incoming = pageRecords(response, accountId, new Set(deleted));
         // The days this page touches (its events, its tombstones, failed events it may open) must be read.
-        const touched = new Set<string>();
-        for (const record of incoming) touched.add(dayKey(record.eventId));
-        for (const eventId of deleted) touched.add(dayKey(eventId));
-        for (const eventId of current.failed.keys()) touched.add(dayKey(eventId));
-        await readDays(cache, current, current.unreadDays(Infinity, touched));
+        if (current.unread.size > 0) {
+          const touched = new Set<string>();
+          for (const record of incoming) touched.add(dayKey(record.eventId));
+          for (const eventId of deleted) touched.add(dayKey(eventId));
+          for (const eventId of current.failed.keys()) touched.add(dayKey(eventId));
+          await readDays(cache, current, current.unreadDays(Infinity, touched));
+        }
         const fresh = await freshSecrets(secrets, current, stored);
         const sequence = response.sequence || null;
         const before = written;
