@@ -1,14 +1,12 @@
-// The column-wise form of decrypted events in the local cache (cache-store.ts). Like upstream's hourly
-// aggregates (clients-and-crypto.md §4.4 "Local aggregates") each chunk is stored column by column; every
-// payload column is dictionary-encoded, because hrefs, referrers, countries and session ids repeat a lot, which
-// keeps the stored JSON (and its JSON.parse on the next page load) small and lets decoded events share strings.
+// The first format of the local cache's day records (cache-store.ts): JSON columns, every payload column
+// dictionary-encoded. Day records are now binary blocks (event-block.ts); this format is only read, so a cache
+// written by an earlier version keeps its events (cache-view.ts rewrites them as blocks). Its writer lives in
+// cache-codec.test-support.ts, for the tests that store such records.
 import type { NormalizedEvent } from './types.ts';
 
 /** The payload members of §2.3 that get their own column; anything else rides in `extra`. */
-const FIELDS = ['type', 'href', 'rawHref', 'referrer', 'pageload', 'isMobile', 'timestamp', 'sessionId', 'geo'] as const;
-const OWN = new Set<string>([...FIELDS, 'eventId', 'accountId', 'secretId']);
-
-type Primitive = string | number | boolean | null;
+export const FIELDS = ['type', 'href', 'rawHref', 'referrer', 'pageload', 'isMobile', 'timestamp', 'sessionId', 'geo'] as const;
+export const OWN = new Set<string>([...FIELDS, 'eventId', 'accountId', 'secretId']);
 
 /** A dictionary column: `d` the distinct values, `i` one index per event, -1 where the member is absent. */
 export interface Column {
@@ -23,59 +21,6 @@ export interface EventColumns {
   fields: Record<string, Column>;
   /** Members outside FIELDS (the schema lets payloads carry more), per event; 0 where there are none. */
   extra: Array<Record<string, unknown> | 0> | null;
-}
-
-function columnBuilder() {
-  const index = new Map<unknown, number>();
-  const column: Column = { d: [], i: [] };
-  return {
-    column,
-    push(value: unknown) {
-      if (value === undefined) {
-        column.i.push(-1);
-        return;
-      }
-      // Objects (never expected in a valid payload's own members) are kept by value through JSON.
-      const key = value !== null && typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : (value as Primitive);
-      let at = index.get(key);
-      if (at === undefined) {
-        at = column.d.length;
-        column.d.push(value);
-        index.set(key, at);
-      }
-      column.i.push(at);
-    },
-  };
-}
-
-export function encodeEvents(events: Iterable<NormalizedEvent>): EventColumns {
-  const eventId: string[] = [];
-  const secretId = columnBuilder();
-  const fields = Object.fromEntries(FIELDS.map((field) => [field, columnBuilder()]));
-  let extra: Array<Record<string, unknown> | 0> | null = null;
-  let count = 0;
-  for (const event of events) {
-    eventId.push(event.eventId);
-    secretId.push(event.secretId);
-    const record = event as unknown as Record<string, unknown>;
-    for (const field of FIELDS) fields[field]!.push(record[field]);
-    let more: Record<string, unknown> | 0 = 0;
-    for (const key of Object.keys(record)) {
-      if (OWN.has(key)) continue;
-      if (more === 0) more = {};
-      more[key] = record[key];
-    }
-    if (more !== 0 && extra === null) extra = new Array<Record<string, unknown> | 0>(count).fill(0);
-    if (extra !== null) extra.push(more);
-    count++;
-  }
-  return {
-    v: 1,
-    eventId,
-    secretId: secretId.column,
-    fields: Object.fromEntries(FIELDS.map((field) => [field, fields[field]!.column])),
-    extra,
-  };
 }
 
 /** Rebuilds the events of one chunk; `accountId` is the cache's own (one database per account). */

@@ -102,6 +102,19 @@ function lazyMap(size: number): Int32Array {
 }
 
 /**
+ * The global id of a block dictionary code whose empty values (absent, null, '') mean "none" (-1), looked up
+ * once per code (UNSET until then).
+ */
+function optionalId(map: Int32Array, code: number, dict: readonly unknown[], ids: Interner): number {
+  let id = map[code]!;
+  if (id === UNSET) {
+    const value = code === 0 ? undefined : dict[code - 1];
+    id = map[code] = value ? ids.intern(value as string) : -1;
+  }
+  return id;
+}
+
+/**
  * The events as columns. Events are numbered across the blocks in order (the "event index"); the relevant
  * ones, those within [from, to], get positions and columns.
  */
@@ -261,13 +274,7 @@ export class EventColumns {
         if (id === UNSET) id = userMap[u] = userIds.intern(u === 0 ? 'undefined' : String(userDict[u - 1]));
         user[position] = id;
 
-        const s = sessionCode[n]!;
-        id = sessionMap[s]!;
-        if (id === UNSET) {
-          const value = s === 0 ? undefined : sessionDict[s - 1];
-          id = sessionMap[s] = value ? sessionIds.intern(value as string) : -1;
-        }
-        session[position] = id;
+        session[position] = optionalId(sessionMap, sessionCode[n]!, sessionDict, sessionIds);
 
         const h = hrefCode[n]!;
         let hrefId = hrefMap[h]!;
@@ -290,21 +297,8 @@ export class EventColumns {
           tag[position] = id;
         } else tag[position] = hrefTag[hrefId]!;
 
-        const f = referrerCode[n]!;
-        id = referrerMap[f]!;
-        if (id === UNSET) {
-          const value = f === 0 ? undefined : referrerDict[f - 1];
-          id = referrerMap[f] = value ? referrerIds.intern(value as string) : -1;
-        }
-        referrer[position] = id;
-
-        const g = geoCode[n]!;
-        id = geoMap[g]!;
-        if (id === UNSET) {
-          const value = g === 0 ? undefined : geoDict[g - 1];
-          id = geoMap[g] = value ? geoIds.intern(value as string) : -1;
-        }
-        geo[position] = id;
+        referrer[position] = optionalId(referrerMap, referrerCode[n]!, referrerDict, referrerIds);
+        geo[position] = optionalId(geoMap, geoCode[n]!, geoDict, geoIds);
 
         const a = accountCode[n]!;
         id = accountMap[a]!;
