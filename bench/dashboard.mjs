@@ -2,7 +2,7 @@
 // real vaults (bench/DashSeed), in Debian's Chromium with fresh profiles, beside the raw WebCrypto work the same
 // data needs (one RSA-OAEP-4096 decryption per visitor, one AES-GCM decryption per event) measured in the same
 // browser. Environment: USERS, EVENTS, SEED, DASH_DEADLINE_MS (set by dashboard.sh), CACHE_MAX_AGE_HOURS,
-// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, TIMELINE, QUICK. Everything listens on 127.0.0.1 only (the harness maps *.test there).
+// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, PROFILE_COLD, TIMELINE, QUICK. Everything listens on 127.0.0.1 only (the harness maps *.test there).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -150,7 +150,9 @@ async function measure(page, label, navigate) {
     }).then((text) => log(`  ${label}: ${Math.round((Date.now() - t0) / 1000)} s, ${text}`), () => {});
   }, 30_000);
   try {
-    const handle = await page.waitForFunction(() => window.__dashReady?.painted ?? false, null, { polling: 100, timeout: remaining() });
+    // The figure is the page's own clock (readyProbe); polling only decides when the harness notices, and
+    // rarely, so the harness takes little CPU from a cold load that keeps every core busy.
+    const handle = await page.waitForFunction(() => window.__dashReady?.painted ?? false, null, { polling: 500, timeout: remaining() });
     await handle.dispose();
   } finally {
     clearInterval(ticker);
@@ -210,6 +212,59 @@ async function warmUpServer(origin, meta) {
   }
 }
 
+/** A V8 CPU profile of the page's isolate (the auditorium and its vault frame share it), sampled every 200 µs. */
+async function startProfiler(context, page) {
+  const profiler = await context.newCDPSession(page);
+  await profiler.send('Profiler.enable');
+  await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+  await profiler.send('Profiler.start');
+  // The decryption workers are profiled too, through the page's session (non-flattened, since Playwright's
+  // sessions take no child session ids): each gets its own profile, started as soon as it is attached.
+  const workers = new Map();
+  let nextId = 1;
+  const pending = new Map();
+  const toWorker = (sessionId, method, params = {}) => new Promise((resolve) => {
+    const id = nextId++;
+    pending.set(`${sessionId}:${id}`, resolve);
+    profiler.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => resolve(null));
+  });
+  profiler.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
+    const reply = JSON.parse(message);
+    const resolve = reply.id !== undefined ? pending.get(`${sessionId}:${reply.id}`) : undefined;
+    if (resolve) {
+      pending.delete(`${sessionId}:${reply.id}`);
+      resolve(reply.result ?? null);
+    }
+  });
+  profiler.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+    if (targetInfo.type !== 'worker') return;
+    workers.set(sessionId, targetInfo.url);
+    void toWorker(sessionId, 'Profiler.enable')
+      .then(() => toWorker(sessionId, 'Profiler.setSamplingInterval', { interval: 500 }))
+      .then(() => toWorker(sessionId, 'Profiler.start'));
+  });
+  await profiler.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  return { profiler, workers, toWorker };
+}
+
+async function stopProfiler({ profiler, workers, toWorker }, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const base = name.replace(/\s+/g, '-');
+  let k = 0;
+  for (const sessionId of workers.keys()) {
+    const result = await Promise.race([toWorker(sessionId, 'Profiler.stop'), sleep(10_000).then(() => null)]);
+    if (!result?.profile) continue;
+    const file = path.join(dir, `${base}-worker${++k}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(result.profile));
+    log(`  CPU profile of a worker: ${file}`);
+  }
+  const { profile } = await profiler.send('Profiler.stop');
+  const file = path.join(dir, `${base}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  log(`  CPU profile: ${file}`);
+  await profiler.detach();
+}
+
 async function coldAndWarm(origin, meta, name, query) {
   const profile = tempDir('offen-dash-profile-');
   const context = await launchProfileAllowingThirdPartyCookies(profile.dir);
@@ -226,26 +281,17 @@ async function coldAndWarm(origin, meta, name, query) {
   await page.getByTestId('login/submit').click();
   await page.waitForURL((u) => u.pathname === '/console/', { timeout: Math.min(60_000, remaining()) });
   const url = `${origin}/auditorium/${meta.accountId}/${query}`;
+  // PROFILE_COLD=<dir>: the same for the cold load (written as <dir>/cold-<range>.cpuprofile).
+  const coldProfiler = process.env.PROFILE_COLD ? await startProfiler(context, page) : null;
   const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }));
+  if (coldProfiler) await stopProfiler(coldProfiler, process.env.PROFILE_COLD, `cold-${name}`);
   await sleep(SETTLE_MS);
   // PROFILE_WARM=<dir>: a V8 CPU profile of each warm load (the page and the vault frame share one isolate),
   // written as <dir>/warm-<range>.cpuprofile (open it in Chromium's DevTools, or summarise it with
   // bench/profile-summary.mjs).
-  const profiler = process.env.PROFILE_WARM ? await context.newCDPSession(page) : null;
-  if (profiler) {
-    await profiler.send('Profiler.enable');
-    await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
-    await profiler.send('Profiler.start');
-  }
+  const profiler = process.env.PROFILE_WARM ? await startProfiler(context, page) : null;
   const warm = await measure(page, `warm ${name}`, () => page.reload({ waitUntil: 'commit' }));
-  if (profiler) {
-    const { profile } = await profiler.send('Profiler.stop');
-    mkdirSync(process.env.PROFILE_WARM, { recursive: true });
-    const file = path.join(process.env.PROFILE_WARM, `warm-${name.replace(/\s+/g, '-')}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    log(`  CPU profile of the warm load: ${file}`);
-    await profiler.detach();
-  }
+  if (profiler) await stopProfiler(profiler, process.env.PROFILE_WARM, `warm-${name}`);
   if (process.env.TIMELINE) await timeline(page, `warm ${name}`);
   if (errors.length) log(`  page errors during ${name}: ${errors.slice(0, 3).join(' | ')}`);
   return { cold, warm, context, page, close };

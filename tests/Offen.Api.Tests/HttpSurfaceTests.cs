@@ -136,6 +136,12 @@ public class HttpSurfaceTests
         Assert.Contains("gzip", big.Content.Headers.ContentEncoding);
         await using var gz = new System.IO.Compression.GZipStream(await big.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
         Assert.Contains("encryptedPrivateKey", await new StreamReader(gz).ReadToEndAsync());
+        // Our vault's paged reads (`limit`, ADR 0003) are mostly ciphertext and go out uncompressed, with Vary.
+        var paged = await c.GetAsync($"/api/accounts/{accountId}?limit=1000", r => r.Headers.Add("Accept-Encoding", "gzip"));
+        Assert.Equal(HttpStatusCode.OK, paged.StatusCode);
+        Assert.Empty(paged.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", paged.Headers.Vary);
+        Assert.Contains("encryptedPrivateKey", await paged.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeBase64,
+  setNativeBase64ForTests,
   decodeBase64Url,
   encodeBase64,
   encodeBase64Url,
@@ -86,6 +87,26 @@ describe('typed envelopes', () => {
 });
 
 describe('base64', () => {
+  it('uses the native decoder where there is one, and atob for whatever it refuses', () => {
+    const seen: string[] = [];
+    const strict = (text: string) => {
+      seen.push(text);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new SyntaxError('refused');
+      return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    };
+    const previous = setNativeBase64ForTests(strict);
+    try {
+      expect(decodeBase64('AAEC')).toEqual(new Uint8Array([0, 1, 2]));
+      // Refused natively (no padding, whitespace) but accepted by atob, as upstream's vault does.
+      expect(decodeBase64('AAE')).toEqual(new Uint8Array([0, 1]));
+      expect(decodeBase64('AA EC')).toEqual(new Uint8Array([0, 1, 2]));
+      expect(seen).toEqual(['AAEC', 'AAE', 'AA EC']);
+      expect(() => decodeBase64('A-B_', 'the cipher')).toThrow('the cipher is not valid standard base64');
+    } finally {
+      setNativeBase64ForTests(previous);
+    }
+  });
+
   it('standard base64 matches btoa/atob for every byte value', () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     let binary = '';

@@ -52,8 +52,29 @@ export function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Standard base64, as lenient as atob (which the upstream vault uses): padding may be missing. */
+type FromBase64 = (text: string) => Uint8Array<ArrayBuffer>;
+/** The native decoder where the engine has one (Chromium 140+): about twice as fast as atob plus a copy loop. */
+let nativeFromBase64: FromBase64 | undefined = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64?.bind(Uint8Array);
+
+/** Test hook: the decoder decodeBase64 tries first (undefined: atob only); returns the one it replaced. */
+export function setNativeBase64ForTests(decoder: FromBase64 | undefined): FromBase64 | undefined {
+  const previous = nativeFromBase64;
+  nativeFromBase64 = decoder;
+  return previous;
+}
+
+/**
+ * Standard base64, as lenient as atob (which the upstream vault uses): padding may be missing. The native
+ * decoder is tried first; whatever it refuses goes through atob, so nothing atob accepts is refused.
+ */
 export function decodeBase64(text: string, what = 'value'): Uint8Array<ArrayBuffer> {
+  if (nativeFromBase64 !== undefined) {
+    try {
+      return nativeFromBase64(text);
+    } catch {
+      // atob decides.
+    }
+  }
   let binary: string;
   try {
     binary = atob(text);

@@ -35,7 +35,7 @@ export function createWebCryptoProvider(): CryptoProvider {
     if (hit !== undefined) return hit;
     const imported =
       kind === 'aes'
-        ? subtle().importKey('jwk', jwk, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+        ? webCryptoKeys.importSecret(jwk)
         : subtle().importKey('jwk', jwk, RSA_OAEP, false, kind === 'rsa-private' ? ['decrypt'] : ['encrypt']);
     if (cache.size >= CACHE_LIMIT) {
       const oldest = cache.keys().next();
@@ -87,6 +87,23 @@ export function createWebCryptoProvider(): CryptoProvider {
     },
   };
 }
+
+/**
+ * AES-GCM with imported user secrets (the decryption workers, worker-handler.ts): the import has exactly the
+ * parameters of the provider's, so a JWK either opens the same payloads on both paths or fails on both.
+ */
+export const webCryptoKeys = {
+  importSecret(jwk: JsonWebKey): Promise<CryptoKey> {
+    return subtle().importKey('jwk', jwk, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  },
+  async decrypt(key: CryptoKey, envelope: string): Promise<string> {
+    const { cipher, iv } = parseSymmetricEnvelope(envelope);
+    return utf8Decode(new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv }, key, cipher)));
+  },
+  isKey(value: unknown): value is CryptoKey {
+    return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
+  },
+};
 
 /** The vault's native provider (one key cache per vault). */
 export const webCryptoProvider: CryptoProvider = createWebCryptoProvider();

@@ -260,6 +260,21 @@ export class AccountView {
   }
 
   /** Every decrypted event as blocks, oldest day first (days that changed are turned back into blocks). */
+  /**
+   * Turns the changed days before day `before` back into blocks now rather than at the next computation or
+   * save. A first load takes its events in server order, so once a page reaches a day, the days before it
+   * rarely change again: encoding them as the pages arrive keeps a million decrypted events from piling up as
+   * objects, which the garbage collector would otherwise trace again and again while the cores decrypt. A day
+   * that does change again simply becomes a Map once more.
+   */
+  settleDays(before: number): void {
+    for (const key of this.dirtyDays) {
+      const day = this.days.get(key);
+      if (day === undefined || day instanceof EventBlock || day.size === 0 || !(dayNumber(key) < before)) continue;
+      this.days.set(key, encodeBlock(day.values(), this.users));
+    }
+  }
+
   blocks(): EventBlock[] {
     const keys = [...this.days.keys()].sort(byDay);
     const out: EventBlock[] = [];

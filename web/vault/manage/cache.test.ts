@@ -11,10 +11,11 @@ import { api } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import { decodeEvents } from './cache-codec.ts';
 import { encodeEvents } from './cache-codec.test-support.ts';
-import { AccountView, dayKey } from './cache-view.ts';
+import { AccountView, dayKey, dayNumber } from './cache-view.ts';
 import type { EventBlock } from './event-block.ts';
 import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
+import { PROGRESS_INTERVAL_MS } from './decrypt-pipeline.ts';
 import { manageHandlers } from './handlers.ts';
 import { withLock } from './lock.ts';
 import { loadVectors, loginResult, newUserSecret, pageview, seal, ulid } from './test-support.ts';
@@ -476,8 +477,8 @@ describe('QUERY_PROGRESS (contract 3) on the worker pool', () => {
     for (const value of values) expect(value.total).toBe(4105);
     for (let i = 1; i < values.length; i++) expect(values[i]!.done).toBeGreaterThanOrEqual(values[i - 1]!.done);
     expect(values[0]!.done).toBe(0);
-    // At most ~10 a second: the first, one per 100 ms, and the final one.
-    expect(progress.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 100));
+    // At most ~4 a second: the first, one per PROGRESS_INTERVAL_MS, and the final one.
+    expect(progress.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / PROGRESS_INTERVAL_MS));
     expect(values[values.length - 1]).toEqual({ done: 4105, total: 4105 });
     expect(result.events).toHaveLength(4100);
     expect(workers.inboxes.length).toBeGreaterThan(1);
@@ -573,5 +574,28 @@ describe('AccountView visitor numbering', () => {
     // A gap in the numbering cannot be read: the whole cache is discarded, not misread.
     records.delete('users:0');
     expect(AccountView.fromRecords('a', records, [])).toBeNull();
+  });
+
+  it('settleDays turns the changed days before a day into blocks; a later change opens one up again', () => {
+    const DAY = 86_400_000;
+    const start = Date.UTC(2025, 0, 10);
+    const at = (day: number, n: number): NormalizedEvent => ({ ...pageview({ href: `https://x.org/${day}/${n}` }), eventId: ulid(start + day * DAY + n * 1000, `e${n}`), accountId: 'a', secretId: `visitor-${n % 3}` });
+    const view = new AccountView('a');
+    for (let day = 0; day < 3; day++) for (let n = 0; n < 4; n++) view.add(at(day, n));
+    const keys = [0, 1, 2].map((day) => dayKey(at(day, 0).eventId));
+    view.settleDays(dayNumber(keys[2]!));
+    expect(keys.map((key) => view.days.get(key) instanceof Map)).toEqual([false, false, true]);
+    // A late event of day 0: that day is a Map again, and nothing is lost.
+    view.add(at(0, 9));
+    expect(view.days.get(keys[0]!) instanceof Map).toBe(true);
+    expect(view.size).toBe(13);
+    expect(view.get(at(1, 2).eventId)).toEqual(at(1, 2));
+    // Every changed day is still written, settled or not.
+    view.sequence = 'Q1';
+    const changes = view.takeChanges();
+    expect(keys.every((key) => changes.get(key) instanceof Uint8Array)).toBe(true);
+    const loaded = AccountView.fromRecords('a', new Map([...changes].filter(([, value]) => value !== undefined)), [])!;
+    expect(loaded.size).toBe(13);
+    expect(loaded.get(at(0, 9).eventId)).toEqual(at(0, 9));
   });
 });

@@ -18,7 +18,7 @@ import { openDatabase } from '../storage.ts';
 import type { CheckpointRecord, Database, EncryptedSecretRecord, KeyRecord } from '../storage.ts';
 import { openCacheStore } from './cache-store.ts';
 import type { CacheStore } from './cache-store.ts';
-import { AccountView, dayKey, recordsToRead, secretFingerprint } from './cache-view.ts';
+import { AccountView, dayKey, dayNumber, recordsToRead, secretFingerprint } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
 import { computeResult, statsContext } from './result.ts';
@@ -35,7 +35,7 @@ import { accountPages, firstPageLimit, pageLimit } from './paging.ts';
 export type { Progress };
 
 export interface OperatorOptions {
-  /** Decryption progress (contract 3: QUERY_PROGRESS), at most about ten times a second, ending with done = total. */
+  /** Decryption progress (contract 3: QUERY_PROGRESS), at most about four times a second, ending with done = total. */
   onProgress?: (progress: Progress) => void;
   /** false: the result's `events` is empty (the metrics are unchanged); default: the window's events. */
   events?: boolean;
@@ -398,6 +398,9 @@ export async function operatorQuery(
           return stored().then((values) => values.get(secretId));
         };
         await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
+        let newestDay = -Infinity;
+        for (const record of incoming) newestDay = Math.max(newestDay, dayNumber(dayKey(record.eventId)));
+        current.settleDays(newestDay);
         // Kept encrypted: what did not open (retried when its secret arrives or changes). Dropped: what the
         // tombstones delete and what opened on this retry.
         const failed = records.filter((record) => current.failed.has(record.eventId));

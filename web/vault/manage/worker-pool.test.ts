@@ -3,7 +3,7 @@
 // "An operator decrypting", §4.6).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CryptoProvider } from '../../shared/crypto.ts';
-import { webCryptoProvider } from '../../shared/webcrypto.ts';
+import { webCryptoKeys, webCryptoProvider } from '../../shared/webcrypto.ts';
 import { resetCryptoProviderForTests } from '../crypto-provider.ts';
 import { loadVectors, pageview } from './test-support.ts';
 import type { WorkerReply, WorkerRequest } from './worker-handler.ts';
@@ -100,6 +100,43 @@ describe('worker pool', () => {
     expect(Object.keys(messages[1]!.secrets)).toEqual(['S1']);
   });
 
+  it('event batches carry the CryptoKey a worker imported for each secret it opened, not the JWK', async () => {
+    // Real AES-GCM payloads (Node's WebCrypto); the RSA side stays the transparent fake.
+    const { provider: rsa } = fakeProvider();
+    let jwkDecrypts = 0;
+    const aes: CryptoProvider = {
+      ...webCryptoProvider,
+      decryptSymmetric: (secret, value) => {
+        jwkDecrypts++;
+        return webCryptoProvider.decryptSymmetric(secret, value);
+      },
+    };
+    const workers = inProcessWorkers({ rsa, aes, keys: webCryptoKeys });
+    setWorkerFactoryForTests(workers.factory, 2);
+    const jwks = await Promise.all([0, 1, 2].map(() => webCryptoProvider.createUserSecret()));
+    // S2's JWK is one WebCrypto refuses to import (a 3-byte key): it opens nothing on either path.
+    jwks[2] = { ...jwks[2]!, k: 'AAAA' };
+    const decryptor = await getDecryptor();
+    const opened = await decryptor.openSecrets(privateKey, jwks.map((jwk, n) => [`S${n}`, `rsa:${JSON.stringify(jwk)}`]), () => {});
+    expect(opened).toEqual(jwks);
+    const payloads = await Promise.all([0, 1, 0].map((secret, n) => webCryptoProvider.encryptSymmetric(jwks[secret]!, JSON.stringify(pageview({ href: `https://x.org/${n}/` })))));
+    const items: Array<[string, string, string]> = payloads.map((payload, n) => [`E${n}`, n === 1 ? 'S1' : 'S0', payload]);
+    items.push(['E3', 'S2', payloads[0]!]);
+    // A JWK the view holds from elsewhere (a cache read back) has no imported key and travels as it is.
+    const fromCache: JsonWebKey = { ...jwks[1]! };
+    items.push(['E4', 'S3', payloads[1]!]);
+    const secrets = new Map([['S0', opened[0]!], ['S1', opened[1]!], ['S2', opened[2]!], ['S3', fromCache]]);
+    const events = await decryptor.openEvents('acc', secrets, items, () => {});
+    expect(events.map((event) => event?.href ?? null)).toEqual(['https://x.org/0/', 'https://x.org/1/', 'https://x.org/2/', null, 'https://x.org/1/']);
+    const batch = workers.inboxes.flat().find((m) => m.type === 'events') as Extract<WorkerRequest, { type: 'events' }>;
+    expect(batch.secrets.S0).toBeInstanceOf(CryptoKey);
+    expect(batch.secrets.S1).toBeInstanceOf(CryptoKey);
+    expect(batch.secrets.S2).toEqual(jwks[2]);
+    expect(batch.secrets.S3).toEqual(fromCache);
+    // Only S2 (refused either way) and S3 went through the JWK path.
+    expect(jwkDecrypts).toBe(2);
+  });
+
   it('a worker that fails (CSP, crash) hands its and all later work to the main thread', async () => {
     const { provider } = fakeProvider();
     const workers = inProcessWorkers({ rsa: provider, aes: provider }, { crashOnFirstMessage: true });
@@ -178,11 +215,21 @@ describe('worker.ts entry', () => {
     scope.onmessage!({ data: { id: 3, type: 'secrets', keyId: 7, items: [['S1', vectors.encryptedUserSecret.encryptedSecret]] } });
     await vi.waitFor(() => expect(replies).toHaveLength(3));
     const secret = JSON.parse(vectors.encryptedUserSecret.plaintext);
-    expect(replies.find((r) => r.id === 1)).toEqual({ id: 1, type: 'secrets', secrets: [secret, null] });
-    expect(replies.find((r) => r.id === 2)).toEqual({ id: 2, type: 'secrets', secrets: [secret] });
+    // Each opened secret comes back with its imported AES-GCM key too; one that did not open has none.
+    const first = replies.find((r) => r.id === 1) as Extract<WorkerReply, { type: 'secrets' }>;
+    expect(first).toMatchObject({ id: 1, type: 'secrets', secrets: [secret, null] });
+    expect(first.keys).toHaveLength(2);
+    expect(first.keys![0]).toBeInstanceOf(CryptoKey);
+    expect(first.keys![1]).toBeNull();
+    expect(replies.find((r) => r.id === 2)).toMatchObject({ id: 2, type: 'secrets', secrets: [secret] });
     expect(replies.find((r) => r.id === 3)).toMatchObject({ id: 3, type: 'error' });
     scope.onmessage!({ data: { id: 4, type: 'events', accountId: 'acc', secrets: { S1: vectors.eventPayload.userSecretJwk }, items: [['E1', 'S1', vectors.eventPayload.cipher12ByteNonce]] } });
     await vi.waitFor(() => expect(replies).toHaveLength(4));
     expect(replies[3]).toEqual({ id: 4, type: 'events', events: [{ ...JSON.parse(vectors.eventPayload.plaintextUtf8), eventId: 'E1', accountId: 'acc', secretId: 'S1' }] });
+    // The same payload opened with a structured-cloned CryptoKey instead of the JWK.
+    const key = structuredClone(await webCryptoKeys.importSecret(vectors.eventPayload.userSecretJwk));
+    scope.onmessage!({ data: { id: 5, type: 'events', accountId: 'acc', secrets: { S1: key }, items: [['E1', 'S1', vectors.eventPayload.cipher12ByteNonce], ['E2', 'S1', 'garbage']] } });
+    await vi.waitFor(() => expect(replies).toHaveLength(5));
+    expect(replies[4]).toEqual({ id: 5, type: 'events', events: [{ ...JSON.parse(vectors.eventPayload.plaintextUtf8), eventId: 'E1', accountId: 'acc', secretId: 'S1' }, null] });
   });
 });

@@ -178,6 +178,13 @@ export function terminatePool(): void {
   pool = undefined;
 }
 
+/**
+ * The CryptoKey a worker imported for a user secret it opened, by the JWK object it returned: later event
+ * batches carry the key instead of the JWK. Weak, so the keys live exactly as long as the view holds the JWKs
+ * (a view read back from the cache has new JWK objects, which then travel as JWKs).
+ */
+const importedKeys = new WeakMap<JsonWebKey, CryptoKey>();
+
 /** Numbers private keys so each worker is sent each key once. */
 const keyIds = new Map<string, number>();
 
@@ -228,7 +235,12 @@ export async function getDecryptor(): Promise<Decryptor> {
         chunks(items, SECRET_BATCH).map(async (batch) => {
           const reply = await run({ type: 'secrets', keyId: keyId!, items: batch }, privateKey);
           progress(batch.length);
-          return reply.type === 'secrets' ? reply.secrets : batch.map(() => null);
+          if (reply.type !== 'secrets') return batch.map(() => null);
+          reply.keys?.forEach((key, n) => {
+            const jwk = reply.secrets[n];
+            if (key && jwk) importedKeys.set(jwk, key);
+          });
+          return reply.secrets;
         }),
       );
       return replies.flat();
@@ -236,10 +248,10 @@ export async function getDecryptor(): Promise<Decryptor> {
     async openEvents(accountId, secrets, items, progress) {
       const replies = await Promise.all(
         chunks(items, EVENT_BATCH).map(async (batch) => {
-          const needed: Record<string, JsonWebKey> = {};
+          const needed: Record<string, JsonWebKey | CryptoKey> = {};
           for (const [, secretId] of batch) {
             const secret = secrets.get(secretId);
-            if (secret) needed[secretId] = secret;
+            if (secret) needed[secretId] = importedKeys.get(secret) ?? secret;
           }
           const reply = await run({ type: 'events', accountId, secrets: needed, items: batch });
           progress(batch.length);
