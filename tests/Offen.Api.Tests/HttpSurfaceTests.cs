@@ -68,6 +68,14 @@ public class HttpSurfaceTests
         // The auditorium's vault frame loads with the page, with the page's locale when it is a known one.
         Assert.Contains("<iframe id=\"offen-vault\" src=\"/vault?locale=de\" hidden", localized);
         Assert.Contains("<iframe id=\"offen-vault\" src=\"/vault\" hidden", await (await c.GetAsync("/login/?locale=xx")).Content.ReadAsStringAsync());
+        // Its stylesheets come inline (static CSS is served no-cache without a validator), and are still served.
+        var fontsCss = await (await c.GetAsync("/fonts.css")).Content.ReadAsStringAsync();
+        var tachyons = await (await c.GetAsync("/tachyons.min.css")).Content.ReadAsStringAsync();
+        Assert.Contains(".flex{", tachyons);
+        Assert.DoesNotContain("rel=\"stylesheet\"", localized);
+        Assert.Contains($"<style>{fontsCss.Replace("</", "<\\/")}</style>", localized);
+        Assert.Contains($"<style>{tachyons.Replace("</", "<\\/")}</style>", localized);
+        Assert.True(localized.IndexOf("<style>", StringComparison.Ordinal) < localized.IndexOf("</head>", StringComparison.Ordinal));
         // other methods on unknown paths: a text 404, and no CORS anywhere
         var post = await c.SendAsync(HttpMethod.Post, "/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
