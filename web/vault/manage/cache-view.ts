@@ -61,14 +61,24 @@ export function dayNumber(key: string): number {
 }
 
 /**
- * The records a page load reads at first: all but the blocks of days before `fromDay` that have a summary,
+ * Which days a computation needs as blocks: those from `from` on, except the ones in `summarized` (days whose
+ * summary stands in, stats.ts neededDays). A plain number n means the days from n on.
+ */
+export type DayNeed = number | { from: number; summarized: ReadonlySet<number> };
+
+function needsBlock(day: number, need: DayNeed): boolean {
+  return typeof need === 'number' ? day >= need : day >= need.from && !need.summarized.has(day);
+}
+
+/**
+ * The records a page load reads at first: all but the blocks of days it does not need that have a summary,
  * and always the newest day (it holds the latest event).
  */
-export function recordsToRead(keys: readonly string[], fromDay: number): string[] {
+export function recordsToRead(keys: readonly string[], need: DayNeed): string[] {
   const summarized = new Set(keys.filter((key) => key.startsWith('sum:')).map((key) => `day:${key.slice('sum:'.length)}`));
   let newest = -Infinity;
   for (const key of keys) if (key.startsWith('day:')) newest = Math.max(newest, dayNumber(key));
-  return keys.filter((key) => !key.startsWith('day:') || !summarized.has(key) || dayNumber(key) >= fromDay || dayNumber(key) === newest);
+  return keys.filter((key) => !key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest);
 }
 
 /** day:<n> keys by n ascending; day:x (ids that are no ULID) last. */
@@ -294,10 +304,10 @@ export class AccountView {
     return [...this.unread.keys()].sort(byDay).map((key) => this.unread.get(key)!);
   }
 
-  /** Day keys that are not read, of days n >= fromDay (all of them for -Infinity), or of these keys. */
-  unreadDays(fromDay: number, keys: Iterable<string> = []): string[] {
+  /** Day keys that are not read, of days a computation needs (all of them for -Infinity), or of these keys. */
+  unreadDays(need: DayNeed, keys: Iterable<string> = []): string[] {
     const out = new Set<string>();
-    for (const key of this.unread.keys()) if (dayNumber(key) >= fromDay) out.add(key);
+    for (const key of this.unread.keys()) if (needsBlock(dayNumber(key), need)) out.add(key);
     for (const key of keys) if (this.unread.has(key)) out.add(key);
     return [...out];
   }
@@ -414,7 +424,9 @@ export class AccountView {
     for (const [key, value] of summaries) {
       if (view.days.has(key) || records.has(key) || broken.includes(key)) continue;
       try {
-        view.unread.set(key, parseSummary(value as Uint8Array, view.users));
+        const summary = parseSummary(value as Uint8Array, view.users);
+        summary.day = dayNumber(key);
+        view.unread.set(key, summary);
       } catch {
         unreadable.push(key, summaryKey(key));
       }

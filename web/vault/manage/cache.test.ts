@@ -226,6 +226,9 @@ describe('the encrypted local cache', () => {
     // Four events 60 days back, of two visitors who came back within the last hour.
     const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
     [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
+    // Two 12 days back: a day wholly inside the third retention week, which only asks who was seen then.
+    const mid = (n: number) => ulid(T0 - 12 * DAY + n * 1000, `m${n}`);
+    [4, 9].forEach((index, n) => (events[index]!.eventId = mid(n)));
     apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' } };
@@ -236,11 +239,20 @@ describe('the encrypted local cache', () => {
     reload();
     const week = (await send()).result;
     const view = accountViews.get(account)!;
-    expect([...view.unread.keys()]).toEqual([dayKey(old(0))]);
+    expect([...view.unread.keys()].sort()).toEqual([dayKey(old(0)), dayKey(mid(0))].sort());
     expect(view.size).toBe(12);
-    // Same answer as from the whole view: the old day still counts its visitors as seen before (returning).
+    // Same answer as from the whole view: the unread days still count their visitors as seen before (0 and 3
+    // sixty days back, 1 and 2 twelve days back, so every visitor of the week returns; without the old day's
+    // summary it would be 0.5), and the day 12 days back its visitors in the retention matrix.
     expect(week).toEqual(weekFull);
-    expect((week as unknown as DashboardStats).returningUsers).toBe(0.5);
+    expect((week as unknown as DashboardStats).returningUsers).toBe(1);
+    expect((week as unknown as DashboardStats).retentionMatrix[2]![1]).toBeGreaterThan(0);
+    // A filter applies to the retention weeks too: that day is read then.
+    const filtered = { query: { accountId: account, now: NOW, filter: 'geo:DE' } };
+    const filteredFull = (await send(filtered)).result;
+    expect([...accountViews.get(account)!.unread.keys()]).toEqual([dayKey(old(0))]);
+    reload();
+    expect((await send(filtered)).result).toEqual(filteredFull);
 
     reload();
     expect((await send(sixMonths)).result).toEqual(halfFull);
@@ -250,7 +262,7 @@ describe('the encrypted local cache', () => {
     reload();
     apiMock.mockResolvedValueOnce(response({ deletedEvents: [old(2)], sequence: 'Q2' }));
     await send();
-    expect(accountViews.get(account)!.unread.size).toBe(0);
+    expect([...accountViews.get(account)!.unread.keys()]).toEqual([dayKey(mid(0))]);
     reload();
     await send();
     expect(accountViews.get(account)!.size).toBe(11);

@@ -627,6 +627,8 @@ export function parseBlock(bytes: Uint8Array, users?: UserNumbers): EventBlock {
  * or the block's own). A dashboard of the last 7 days then reads 5 weeks of blocks, not 6 months.
  */
 export interface DaySummary {
+  /** The UTC day (ms / 86,400,000) it summarises, where the view that holds it knows it. */
+  day?: number;
   count: number;
   accounts: ReadonlyArray<readonly [unknown, number]>;
   /** Distinct codes (1 + the index into `d`) of the day's visitors. */

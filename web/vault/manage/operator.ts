@@ -19,11 +19,11 @@ import type { CheckpointRecord, Database, EncryptedSecretRecord, KeyRecord } fro
 import { openCacheStore } from './cache-store.ts';
 import type { CacheStore } from './cache-store.ts';
 import { AccountView, dayKey, dayNumber, recordsToRead, secretFingerprint } from './cache-view.ts';
+import type { DayNeed } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
 import { computeResult, statsContext } from './result.ts';
-import { neededFrom } from './stats/stats.ts';
-import { DAY } from './stats/zoned.ts';
+import { neededDays } from './stats/stats.ts';
 import { isEventEnvelope } from './schema.ts';
 import type { AccountResponse, EncryptedEventRecord, Query, QueryResult } from './types.ts';
 import { CHECKPOINT } from './visitor.ts';
@@ -139,15 +139,15 @@ async function loadView(
   accountId: string,
   checkpoint: string | null,
   cache: CacheStore | null,
-  fromDay: number,
+  need: DayNeed,
 ): Promise<{ view: AccountView; unreadable: boolean }> {
   const memory = accountViews.get(accountId);
   if (memory && memory.sequence !== null && memory.sequence === checkpoint) return { view: memory, unreadable: false };
   let unreadable = false;
   if (cache) {
     try {
-      // The blocks of days before fromDay stay unread (their summaries stand in) until something needs them.
-      const { records, broken } = await cache.read(recordsToRead(await cache.keys(), fromDay));
+      // The blocks of days the query does not need stay unread (their summaries stand in) until something does.
+      const { records, broken } = await cache.read(recordsToRead(await cache.keys(), need));
       mark('query:cache-read');
       if (records.size > 0 || broken.length > 0) {
         const loaded = AccountView.fromRecords(accountId, records, broken);
@@ -231,10 +231,10 @@ async function openLocal(
   accountId: string,
   kek: JsonWebKey,
   checkpoint: string | null,
-  fromDay: number,
+  need: DayNeed,
 ): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; trusted: boolean }> {
   const cache = await openCacheStore(accountId, kek);
-  const { view, unreadable } = await loadView(accountId, checkpoint, cache, fromDay);
+  const { view, unreadable } = await loadView(accountId, checkpoint, cache, need);
   return { cache, view, unreadable, trusted: view.sequence !== null && view.sequence === checkpoint };
 }
 
@@ -320,8 +320,8 @@ export async function operatorQuery(
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
       // Days before the query's earliest window (for the widest retention setting) are read only as summaries.
-      const firstFrom = neededFrom(query, statsContext(query, {}));
-      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint, Math.floor(firstFrom / DAY))]);
+      const firstNeed = neededDays(query, statsContext(query, {}));
+      const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint, firstNeed)]);
       mark('query:first-page-and-cache');
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
       if (firstSettled.status === 'rejected') throw firstSettled.reason;
@@ -429,8 +429,15 @@ export async function operatorQuery(
       // nothing reads them, and a big account's would be cloned into the reply by postMessage.
       const account = accountFields(head, current.sequence, privateKey);
       // With the account's own retention setting the windows may reach further back than first read.
-      await readDays(cache, current, current.unreadDays(Math.floor(neededFrom(query, statsContext(query, account)) / DAY)));
-      answer(computeResult({ blocks: current.blocks(), summaries: current.summaries() }, query, account, { events: options.events === false ? 'none' : 'window' }));
+      // One clock for both: which days are read and what the metrics compute.
+      const context = statsContext(query, account);
+      await readDays(cache, current, current.unreadDays(neededDays(query, context)));
+      answer(
+        computeResult({ blocks: current.blocks(), summaries: current.summaries() }, query, account, {
+          events: options.events === false ? 'none' : 'window',
+          now: context.now,
+        }),
+      );
       // Never fails (a failed write only costs the next page load time).
       mark('query:answered');
       await writeCache(cache, current);

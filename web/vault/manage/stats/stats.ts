@@ -149,13 +149,32 @@ function livePages(columns: EventColumns, selection: Selection): TableRow[] {
   return pageRows(counts, columns.pageIds.keys).slice(0, 5);
 }
 
-/** §2.11: cell (i, j) = share of cohort i (users of Wi) also seen in Wj; the diagonal is 1, or 0 if empty. */
-function retentionMatrix(columns: EventColumns, weeks: readonly Selection[]): number[][] {
+/**
+ * §2.11: cell (i, j) = share of cohort i (users of Wi) also seen in Wj; the diagonal is 1, or 0 if empty.
+ * `summarized` are unread days that lie wholly inside one week (no filter: see neededDays), with that week.
+ */
+function retentionMatrix(columns: EventColumns, weeks: readonly Selection[], summarized: ReadonlyArray<readonly [DaySummary, number]>): number[][] {
+  // A summary's visitors as user ids, each dictionary code looked up once (numbered days share one dictionary).
+  const codeIds = new Map<readonly unknown[], Int32Array>();
+  const summaryIds = summarized.map(([summary, week]) => {
+    const { d, i: codes } = summary.users;
+    let map = codeIds.get(d);
+    if (map === undefined) codeIds.set(d, (map = new Int32Array(d.length + 1).fill(-1)));
+    const ids = new Int32Array(codes.length);
+    for (let k = 0; k < codes.length; k++) {
+      const code = codes[k]!;
+      let id = map[code]!;
+      if (id < 0) id = map[code] = columns.userIds.intern(String(d[code - 1]));
+      ids[k] = id;
+    }
+    return [ids, week] as const;
+  });
   const masks = new Uint8Array(columns.userIds.size);
   const user = columns.user;
   weeks.forEach((selection, week) => {
     for (let k = 0; k < selection.length; k++) masks[user[selection[k]!]!]! |= 1 << week;
   });
+  for (const [ids, week] of summaryIds) for (let k = 0; k < ids.length; k++) masks[ids[k]!]! |= 1 << week;
   const cohort = [0, 0, 0, 0];
   const kept = [0, 0, 0, 0].map(() => [0, 0, 0, 0]);
   for (let id = 0; id < masks.length; id++) {
@@ -250,6 +269,70 @@ export function neededFrom(query: StatsQuery, context: StatsContext): number {
   }
 }
 
+/**
+ * The summaries inside the retention weeks, each with its week. A summary the query needs as a block (one in
+ * a window, cut by a week edge, or any in the weeks under a filter) means the caller skipped neededDays: that
+ * is refused rather than counted wrong.
+ */
+function retentionSummaries(
+  summaries: readonly DaySummary[],
+  window: Window,
+  filter: Filter | null,
+  retentionFrom: number,
+  liveFrom: number,
+  now: number,
+): Array<readonly [DaySummary, number]> {
+  const out: Array<readonly [DaySummary, number]> = [];
+  for (const summary of summaries) {
+    // Without its day a summary is taken to be older than every window (the contract before neededDays).
+    if (summary.day === undefined || !Number.isFinite(summary.day)) continue;
+    const first = summary.day * DAY;
+    const last = first + DAY - 1;
+    if (last >= window.start) throw new Error(`day ${summary.day} lies in the window but was not read`);
+    if (last < retentionFrom || first > now) continue;
+    const week = retentionWeek(first, retentionFrom);
+    if (filter !== null || first < retentionFrom || last >= liveFrom || week !== retentionWeek(last, retentionFrom)) {
+      throw new Error(`day ${summary.day} is cut by the retention or live window but was not read`);
+    }
+    out.push([summary, week]);
+  }
+  return out;
+}
+
+/** The retention week (0–3) of an instant at or after `retentionFrom`; W3 runs to now (§2.11). */
+function retentionWeek(time: number, retentionFrom: number): number {
+  return Math.min(3, Math.floor((time - retentionFrom) / WEEK));
+}
+
+/**
+ * Which UTC days (ms / DAY) this query needs as blocks (cache-view.ts DayNeed): those from the day of
+ * neededFrom on, except days before the selected window that lie wholly inside one retention week and outside
+ * the live window. The retention matrix only asks who was seen in each week, which such a day's summary (its
+ * visitors) answers; the days a week edge cuts stay blocks. With a filter every day from `from` on is needed:
+ * the filter applies to the retention weeks too (§3.3).
+ */
+export function neededDays(query: StatsQuery, context: StatsContext): { from: number; summarized: Set<number> } {
+  const summarized = new Set<number>();
+  const from = Math.floor(neededFrom(query, context) / DAY);
+  let window: Window;
+  try {
+    window = resolveWindow(query, context.timeZone, context.now, context.retentionPeriod);
+    if (parseFilter(query.filter) !== null) return { from, summarized };
+  } catch {
+    return { from, summarized };
+  }
+  const { now } = context;
+  const retentionFrom = now - 4 * WEEK;
+  const liveFrom = now - LIVE_WINDOW;
+  for (let day = Math.ceil(retentionFrom / DAY); day < Math.floor(window.start / DAY); day++) {
+    const first = day * DAY;
+    const last = first + DAY - 1;
+    if (last >= liveFrom || last > now) break;
+    if (retentionWeek(first, retentionFrom) === retentionWeek(last, retentionFrom)) summarized.add(day);
+  }
+  return { from, summarized };
+}
+
 /** The metrics of events given as objects (a visitor's, a test's): they become one block first. */
 export function computeStats(events: readonly NormalizedEvent[], query: StatsQuery, context: StatsContext): DashboardStats {
   return computeBlockStats([encodeBlock(events)], query, context);
@@ -257,7 +340,8 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
 
 /**
  * The metrics of events given as blocks (an operator's view, cache-view.ts), and of days given only as
- * summaries, which must all lie before the earliest window (see neededFrom).
+ * summaries (with their `day`), which must be days the query does not need as blocks (see neededDays): before
+ * the selected and live windows, and inside the retention weeks only wholly within one week and unfiltered.
  */
 export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQuery, context: StatsContext, summaries: readonly DaySummary[] = []): DashboardStats {
   const { timeZone, now } = context;
@@ -358,7 +442,8 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   const retention = columns.between(retentionFrom, now);
   const weekSizes = [0, 0, 0, 0];
   const weekOf = new Uint8Array(retention.length);
-  for (let k = 0; k < retention.length; k++) weekSizes[(weekOf[k] = Math.min(3, Math.floor((time[retention[k]!]! - retentionFrom) / WEEK)))]!++;
+  for (let k = 0; k < retention.length; k++) weekSizes[(weekOf[k] = retentionWeek(time[retention[k]!]!, retentionFrom))]!++;
+  const summarizedWeeks = retentionSummaries(summaries, window, filter, retentionFrom, liveFrom, now);
   const weeks = weekSizes.map((size) => new Int32Array(size));
   const filled = [0, 0, 0, 0];
   for (let k = 0; k < retention.length; k++) weeks[weekOf[k]!]![filled[weekOf[k]!]!++] = retention[k]!;
@@ -399,6 +484,7 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
     retentionMatrix: retentionMatrix(
       columns,
       weeks.map((week) => applyFilter(columns, week, filter)),
+      summarizedWeeks,
     ),
     empty: columns.total === 0,
     onboardingStats: onboardingStats(latest, latest ? columns.perAccount.get(latest.accountId)! : 0, columns.urls),
