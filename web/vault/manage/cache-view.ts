@@ -78,7 +78,10 @@ export function recordsToRead(keys: readonly string[], need: DayNeed): string[] 
   const summarized = new Set(keys.filter((key) => key.startsWith('sum:')).map((key) => `day:${key.slice('sum:'.length)}`));
   let newest = -Infinity;
   for (const key of keys) if (key.startsWith('day:')) newest = Math.max(newest, dayNumber(key));
-  return keys.filter((key) => !key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest);
+  // Secret buckets are read when a sync needs their secrets (SecretTable.unreadFor).
+  return keys.filter(
+    (key) => !key.startsWith('secrets:') && (!key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest),
+  );
 }
 
 /** day:<n> keys by n ascending; day:x (ids that are no ULID) last. */
@@ -86,6 +89,18 @@ function byDay(a: string, b: string): number {
   const x = Number(a.slice(4));
   const y = Number(b.slice(4));
   return (Number.isNaN(x) ? Infinity : x) - (Number.isNaN(y) ? Infinity : y) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The record of a secret bucket. */
+export function secretKey(bucket: number): string {
+  return `secrets:${bucket}`;
+}
+
+/** The bucket of a `secrets:<b>` record, or null for any other key. */
+export function secretBucketOf(key: string): number | null {
+  if (!key.startsWith('secrets:')) return null;
+  const bucket = Number(key.slice('secrets:'.length));
+  return Number.isInteger(bucket) && bucket >= 0 && bucket < SECRET_BUCKETS ? bucket : null;
 }
 
 function bucketOf(secretId: string): number {
@@ -105,11 +120,39 @@ type SecretRow = [string, string, JsonWebKey | null];
 export class SecretTable {
   private readonly buckets: Array<Map<string, SecretEntry>> = Array.from({ length: SECRET_BUCKETS }, () => new Map());
   private readonly pending = new Map<number, Uint8Array>();
+  /**
+   * Buckets stored in the cache but not read: a page load reads only the buckets of the secrets its sync
+   * touches (unreadFor), since a big account's secrets are most of the cache's bytes and a reload needs few.
+   */
+  private readonly unread = new Set<number>();
 
-  /** A bucket as stored: rows, or the bytes of their JSON (read when first needed). */
+  /** A bucket as stored: rows, or the bytes of their JSON (parsed when first needed). */
   load(bucket: number, value: unknown): void {
+    this.unread.delete(bucket);
     if (value instanceof Uint8Array) this.pending.set(bucket, value);
     else this.fill(bucket, value as SecretRow[]);
+  }
+
+  /** Notes buckets the cache holds that were not read (their records are secretKey(bucket)). */
+  markUnread(buckets: Iterable<number>): void {
+    for (const bucket of buckets) if (this.buckets[bucket]!.size === 0 && !this.pending.has(bucket)) this.unread.add(bucket);
+  }
+
+  /** The unread buckets these secrets live in. */
+  unreadFor(secretIds: Iterable<string | null | undefined>): number[] {
+    if (this.unread.size === 0) return [];
+    const out = new Set<number>();
+    for (const secretId of secretIds) {
+      if (typeof secretId !== 'string') continue;
+      const bucket = bucketOf(secretId);
+      if (this.unread.has(bucket)) out.add(bucket);
+    }
+    return [...out];
+  }
+
+  /** The stored buckets not read. */
+  unreadBuckets(): number[] {
+    return [...this.unread];
   }
 
   private fill(bucket: number, rows: SecretRow[]): void {
@@ -119,6 +162,7 @@ export class SecretTable {
 
   /** The bucket's map, its stored bytes parsed first if they still wait. */
   bucket(bucket: number): Map<string, SecretEntry> {
+    if (this.unread.has(bucket)) throw new Error(`the cached secret bucket ${bucket} has not been read`);
     const bytes = this.pending.get(bucket);
     if (bytes !== undefined) {
       this.pending.delete(bucket);
@@ -152,7 +196,7 @@ export class SecretTable {
     return this.pending.size;
   }
 
-  /** Buckets that hold anything, loaded or not. */
+  /** Buckets that hold anything, parsed or not; buckets not read are left out (they stay as stored). */
   filled(): number[] {
     const out: number[] = [];
     for (let bucket = 0; bucket < SECRET_BUCKETS; bucket++) if (this.pending.has(bucket) || this.buckets[bucket]!.size > 0) out.push(bucket);
@@ -349,7 +393,7 @@ export class AccountView {
       changes.set(`users:${chunk}`, new TextEncoder().encode(JSON.stringify(names.slice(chunk * USERS_CHUNK, (chunk + 1) * USERS_CHUNK))));
     }
     this.storedUsers = names.length;
-    for (const bucket of this.dirtyBuckets) changes.set(`secrets:${bucket}`, this.secrets.stored(bucket));
+    for (const bucket of this.dirtyBuckets) changes.set(secretKey(bucket), this.secrets.stored(bucket));
     if (this.dirtyFailed) changes.set(FAILED, this.failed.size > 0 ? [...this.failed] : undefined);
     changes.set(META, { v: 1, sequence: this.sequence });
     this.stale.clear();
@@ -408,8 +452,8 @@ export class AccountView {
         } else if (key.startsWith('sum:')) {
           summaries.push([`day:${key.slice('sum:'.length)}`, value]);
         } else if (key.startsWith('secrets:')) {
-          const bucket = Number(key.slice('secrets:'.length));
-          if (!Number.isInteger(bucket) || bucket < 0 || bucket >= SECRET_BUCKETS) throw new Error(`unknown record ${key}`);
+          const bucket = secretBucketOf(key);
+          if (bucket === null) throw new Error(`unknown record ${key}`);
           view.secrets.load(bucket, value);
         } else if (key === FAILED) {
           for (const [eventId, secretId] of value as Array<[string, string | null]>) view.failed.set(eventId, secretId);

@@ -198,18 +198,19 @@ describe('the encrypted local cache', () => {
     expect(days.every((r) => (r.value as { b?: number }).b === 1)).toBe(true);
   });
 
-  it('a page load parses only the secret buckets its new events need', async () => {
+  it('a page load reads only the secret buckets its new events need', async () => {
     const { secrets, encrypted, events } = await dataset(12, 6);
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
+    const stored = accountViews.get(account)!.secrets.filled().length;
+    expect(stored).toBeGreaterThan(1);
     reload();
     apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
     await send();
     const view = accountViews.get(account)!;
-    const stored = view.secrets.filled().length;
-    expect(stored).toBeGreaterThan(1);
-    // Nothing new: no bucket was parsed.
-    expect(view.secrets.waiting).toBe(stored);
+    // Nothing new: no bucket was read (they stay as stored).
+    expect(view.secrets.unreadBuckets()).toHaveLength(stored);
+    expect(view.secrets.filled()).toEqual([]);
     // One new event of user 0: its bucket only, and no RSA (the opened secret is in it).
     const { rsa } = counters();
     const fresh = { secretId: secretIdOf(0), eventId: id(40), payload: await seal(secrets[0]!, pageview({ href: href(40) })) };
@@ -217,7 +218,15 @@ describe('the encrypted local cache', () => {
     const { result } = await send();
     expect(result.events.map((e) => e.eventId)).toContain(id(40));
     expect(rsa).not.toHaveBeenCalled();
-    expect(accountViews.get(account)!.secrets.waiting).toBe(stored - 1);
+    expect(accountViews.get(account)!.secrets.unreadBuckets()).toHaveLength(stored - 1);
+    // A bucket not read cannot be used by mistake; and the buckets left unread are still in the cache.
+    const unread = accountViews.get(account)!.secrets.unreadBuckets()[0]!;
+    expect(() => accountViews.get(account)!.secrets.bucket(unread)).toThrow(/has not been read/);
+    reload();
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q3' }));
+    await send();
+    expect(rsa).not.toHaveBeenCalled();
+    expect(accountViews.get(account)!.secrets.filled()).toHaveLength(stored);
   });
 
   it('a page load reads only the days its query looks at; the rest stand in as summaries until needed', async () => {

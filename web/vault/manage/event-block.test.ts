@@ -122,6 +122,16 @@ describe('event blocks', () => {
     const short = new UserNumbers();
     short.restore(['S1']);
     expect(() => parseBlock(bytes, short)).toThrow(/number/);
+    // Restored names are indexed only when a number is asked for; each keeps its stored number (the first
+    // of a repeated name wins), and a new name comes after all of them.
+    const later = new UserNumbers();
+    later.restore(['S1', 'S2', 'S1', 'S0']);
+    expect(later.number('S0')).toBe(3);
+    expect(later.number('S1')).toBe(0);
+    expect(later.number('S9')).toBe(4);
+    later.restore(['S7']);
+    expect(later.number('S7')).toBe(5);
+    expect(later.names).toEqual(['S1', 'S2', 'S1', 'S0', 'S9', 'S7']);
     // Events without a string secretId keep a dictionary of their own.
     const odd = encodeBlock([{ ...event(5), secretId: 5 as unknown as string }], users);
     expect(odd.columns.secretId.d).toEqual([5]);

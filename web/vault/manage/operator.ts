@@ -18,7 +18,7 @@ import { openDatabase } from '../storage.ts';
 import type { CheckpointRecord, Database, EncryptedSecretRecord, KeyRecord } from '../storage.ts';
 import { openCacheStore } from './cache-store.ts';
 import type { CacheStore } from './cache-store.ts';
-import { AccountView, dayKey, dayNumber, recordsToRead, secretFingerprint } from './cache-view.ts';
+import { AccountView, dayKey, dayNumber, recordsToRead, secretBucketOf, secretFingerprint, secretKey } from './cache-view.ts';
 import type { DayNeed } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
@@ -146,12 +146,15 @@ async function loadView(
   let unreadable = false;
   if (cache) {
     try {
-      // The blocks of days the query does not need stay unread (their summaries stand in) until something does.
-      const { records, broken } = await cache.read(recordsToRead(await cache.keys(), need));
+      // The blocks of days the query does not need stay unread (their summaries stand in) until something
+      // does, and so do the secret buckets until a sync page brings events of their visitors.
+      const keys = await cache.keys();
+      const { records, broken } = await cache.read(recordsToRead(keys, need));
       mark('query:cache-read');
       if (records.size > 0 || broken.length > 0) {
         const loaded = AccountView.fromRecords(accountId, records, broken);
         mark('query:cache-view');
+        loaded?.secrets.markUnread(keys.map(secretBucketOf).filter((bucket) => bucket !== null));
         if (loaded && (!memory || loaded.sequence === checkpoint)) return { view: loaded, unreadable: false };
         unreadable = !loaded;
       }
@@ -266,6 +269,21 @@ async function readDays(cache: CacheStore | null, view: AccountView, keys: strin
   }
 }
 
+/**
+ * Reads secret buckets a sync page needs. One that cannot be read counts as empty: its secrets are opened
+ * again where needed, and the bucket is written anew.
+ */
+async function readSecrets(cache: CacheStore | null, view: AccountView, buckets: number[]): Promise<void> {
+  if (buckets.length === 0) return;
+  let records = new Map<string, unknown>();
+  try {
+    if (cache) ({ records } = await cache.read(buckets.map(secretKey)));
+  } catch {
+    // As if empty (above).
+  }
+  for (const bucket of buckets) view.secrets.load(bucket, records.get(secretKey(bucket)) ?? []);
+}
+
 async function writeCache(cache: CacheStore | null, view: AccountView): Promise<void> {
   if (!cache) return;
   try {
@@ -350,7 +368,9 @@ export async function operatorQuery(
         page = await firstOf(pages);
       } else if (!local.trusted) {
         // Start over: the view's events and the encrypted leftovers go; the user secrets it opened stay
-        // (each is checked against the value the server sends), so no RSA work is repeated.
+        // (each is checked against the value the server sends), so no RSA work is repeated. The cache is
+        // cleared below, so the secret buckets not read yet are read first.
+        if (!local.unreadable) await readSecrets(cache, current, current.secrets.unreadBuckets());
         current.clearEvents();
         current.markAllDirty();
         if (cache && !local.unreadable) {
@@ -387,6 +407,7 @@ export async function operatorQuery(
           for (const eventId of current.failed.keys()) touched.add(dayKey(eventId));
           await readDays(cache, current, current.unreadDays(Infinity, touched));
         }
+        await readSecrets(cache, current, current.secrets.unreadFor([...secrets.keys(), ...incoming.map((record) => record.secretId)]));
         const fresh = await freshSecrets(secrets, current, stored);
         const sequence = response.sequence || null;
         const before = written;

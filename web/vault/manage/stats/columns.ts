@@ -49,6 +49,50 @@ export class Interner {
   }
 }
 
+/**
+ * Visitors (secretIds) to dense ids. A view codes every block and summary with its one visitor numbering
+ * (event-block.ts UserNumbers), so a code already names a visitor: then ids come from codes, with no string
+ * hashed. Blocks with dictionaries of their own (a visitor's events, the first cache format) go by the
+ * secretId string instead; "no secretId" (code 0) is the visitor "undefined", as in the first implementation.
+ */
+export class UserIndex {
+  private readonly strings = new Interner();
+  private readonly byCode: Int32Array | null;
+  private count = 0;
+
+  constructor(private readonly shared: readonly unknown[] | null) {
+    this.byCode = shared === null ? null : new Int32Array(shared.length + 1).fill(-1);
+  }
+
+  get size(): number {
+    return this.byCode === null ? this.strings.size : this.count;
+  }
+
+  /** The id of a dictionary code, or -1 when that visitor has none yet. */
+  lookup(dict: readonly unknown[], code: number): number {
+    if (this.byCode !== null && dict === this.shared) return this.byCode[code]!;
+    return this.strings.get(code === 0 ? 'undefined' : String(dict[code - 1])) ?? -1;
+  }
+
+  intern(dict: readonly unknown[], code: number): number {
+    if (this.byCode !== null && dict === this.shared) {
+      let id = this.byCode[code]!;
+      if (id < 0) id = this.byCode[code] = this.count++;
+      return id;
+    }
+    return this.strings.intern(code === 0 ? 'undefined' : String(dict[code - 1]));
+  }
+}
+
+/** The one visitor dictionary every block and summary shares, or null. */
+function sharedUsers(blocks: readonly EventBlock[], summaries: readonly DaySummary[]): readonly unknown[] | null {
+  const first = blocks[0]?.columns.secretId.d ?? summaries[0]?.users.d;
+  if (first === undefined) return null;
+  for (const block of blocks) if (block.columns.secretId.d !== first) return null;
+  for (const summary of summaries) if (summary.users.d !== first) return null;
+  return first;
+}
+
 interface Scratch {
   capacity: number;
   index: Int32Array;
@@ -153,7 +197,7 @@ export class EventColumns {
   /** Index into tagList: the utm tags of rawHref, else of href (§2.7). */
   readonly tag: Int32Array;
 
-  readonly userIds = new Interner();
+  readonly userIds: UserIndex;
   readonly sessionIds = new Interner();
   readonly pageIds = new Interner();
   readonly hrefIds = new Interner();
@@ -170,6 +214,7 @@ export class EventColumns {
     /** Days not read as blocks, all older than `from` (cache-view.ts): they count for total and numVisits. */
     readonly summaries: readonly DaySummary[] = [],
   ) {
+    this.userIds = new UserIndex(sharedUsers(blocks, summaries));
     let total = 0;
     const starts = (this.starts = new Int32Array(blocks.length + 1));
     blocks.forEach((block, b) => {
@@ -271,7 +316,7 @@ export class EventColumns {
 
         const u = userCode[n]!;
         let id = userMap[u]!;
-        if (id === UNSET) id = userMap[u] = userIds.intern(u === 0 ? 'undefined' : String(userDict[u - 1]));
+        if (id === UNSET) id = userMap[u] = userIds.intern(userDict, u);
         user[position] = id;
 
         session[position] = optionalId(sessionMap, sessionCode[n]!, sessionDict, sessionIds);

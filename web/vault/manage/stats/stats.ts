@@ -164,7 +164,7 @@ function retentionMatrix(columns: EventColumns, weeks: readonly Selection[], sum
     for (let k = 0; k < codes.length; k++) {
       const code = codes[k]!;
       let id = map[code]!;
-      if (id < 0) id = map[code] = columns.userIds.intern(String(d[code - 1]));
+      if (id < 0) id = map[code] = columns.userIds.intern(d, code);
       ids[k] = id;
     }
     return [ids, week] as const;
@@ -211,8 +211,8 @@ function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, st
       const code = codes[n]!;
       if (state[code] !== 0) continue;
       state[code] = 1;
-      const id = userIds.get(code === 0 ? 'undefined' : String(d[code - 1]));
-      if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
+      const id = userIds.lookup(d, code);
+      if (id >= 0 && inWindow[id] === 1 && seen[id] === 0) {
         seen[id] = 1;
         fresh--;
       }
@@ -227,8 +227,8 @@ function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, st
       const code = codes[n]!;
       if (state[code] !== 0) continue;
       state[code] = 1;
-      const id = userIds.get(String(d[code - 1]));
-      if (id !== undefined && inWindow[id] === 1 && seen[id] === 0) {
+      const id = userIds.lookup(d, code);
+      if (id >= 0 && inWindow[id] === 1 && seen[id] === 0) {
         seen[id] = 1;
         fresh--;
       }
