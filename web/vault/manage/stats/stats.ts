@@ -218,7 +218,8 @@ function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, st
       }
     }
   }
-  // Days kept as summaries are older than every block, so all of their visitors are older than the window.
+  // Days kept as summaries all lie before the window (neededDays), so all of their visitors were seen before it.
+  // (The same steps as the loop above, written out again: both run once per stored visitor code.)
   for (let k = columns.summaries.length - 1; k >= 0 && fresh > 0; k--) {
     const { d, i: codes } = columns.summaries[k]!.users;
     let state = states.get(d);
