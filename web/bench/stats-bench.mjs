@@ -13,6 +13,8 @@
 // --only      run only the cases whose label contains this text (for profiling one case)
 // --module    bench another copy of stats.ts (e.g. a saved earlier version), path relative to web/
 // --fresh     parse the day blocks again before every computation (a page load's strings are all new)
+// --aggregate with --fresh: as an operator's dashboard page load, read only the days neededDays(…, true) needs
+//             as blocks (and the newest); the others as summaries, with their aggregates inside the window
 //
 // Each case reports wall time and the process's CPU time (user + system, all threads, so GC helpers count),
 // medians of --runs runs after one warm-up run. On a shared machine the CPU time is the steadier number.
@@ -206,7 +208,9 @@ async function load() {
   const out = path.join(os.tmpdir(), `stats-bench-${process.pid}.mjs`);
   const contents = [
     `export { computeStats, computeBlockStats } from ${JSON.stringify(`./${MODULE}`)};`,
-    "export { UserNumbers, encodeBlock, serializeBlock, parseBlock } from './vault/manage/event-block.ts';",
+    "export { UserNumbers, encodeBlock, serializeBlock, parseBlock, summarize, serializeSummary, parseSummary, eventTime } from './vault/manage/event-block.ts';",
+    "export { neededDays } from './vault/manage/stats/stats.ts';",
+    "export { aggregateDay, serializeAggregate, parseAggregate } from './vault/manage/stats/day-aggregate.ts';",
     "export { computeResult } from './vault/manage/result.ts';",
     CHECK || IMPL === 'reference' ? "export { referenceStats } from './vault/manage/stats/reference.test-support.ts';" : 'export const referenceStats = null;',
   ].join('\n');
@@ -239,7 +243,8 @@ console.log(`node ${process.version}, ${os.cpus().length} cores; ${events.length
 // bytes on a page load: the metrics run on those (IMPL stats); the reference runs on the event objects.
 const days = new Map();
 for (const event of events) {
-  const day = Math.floor(Date.parse(event.timestamp) / DAY);
+  // The view's days are UTC days of the eventId's time (cache-view.ts dayKey).
+  const day = Math.floor(modules.eventTime(event.eventId) / DAY);
   if (!days.has(day)) days.set(day, []);
   days.get(day).push(event);
 }
@@ -254,10 +259,60 @@ const blocks = parsed.value;
 console.log(`${blocks.length} day blocks, ${(stored.reduce((n, bytes) => n + bytes.length, 0) / 1e6).toFixed(1)} MB; parsing them: ${parsed.wall.toFixed(1)} ms wall (runs ${parsed.runs})`);
 // --fresh: every computation runs on blocks parsed just before it (as a page load does: strings never seen)
 const FRESH = option('fresh', false) === true;
+const AGGREGATE = option('aggregate', false) === true;
+const dayNumbers = [...days.keys()].sort((a, b) => a - b);
+const newest = dayNumbers[dayNumbers.length - 1];
+const storedSummaries = AGGREGATE ? blocks.map((block) => modules.serializeSummary(modules.summarize(block), users)) : [];
+const storedAggregates = AGGREGATE
+  ? blocks.map((block) => {
+      const aggregate = modules.aggregateDay(block);
+      return aggregate && modules.serializeAggregate(aggregate);
+    })
+  : [];
+if (AGGREGATE) {
+  const bytes = (list) => (list.reduce((n, value) => n + (value ? value.length : 0), 0) / 1e6).toFixed(1);
+  console.log(`summaries ${bytes(storedSummaries)} MB, aggregates ${bytes(storedAggregates)} MB`);
+}
+/** A page load's input: blocks for the days the query needs (and the newest), summaries for the others. */
+function pageLoad(query) {
+  const need = modules.neededDays(query, context, true);
+  const input = [];
+  const summaries = [];
+  dayNumbers.forEach((day, k) => {
+    const aggregated = need.aggregated.has(day) && storedAggregates[k] !== undefined;
+    if (day === newest || (day >= need.from && !need.summarized.has(day) && !aggregated)) input.push(modules.parseBlock(stored[k], users));
+    else {
+      const summary = modules.parseSummary(storedSummaries[k], users);
+      summary.day = day;
+      if (aggregated) summary.agg = modules.parseAggregate(storedAggregates[k]);
+      summaries.push(summary);
+    }
+  });
+  return modules.computeBlockStats(input, query, context, summaries);
+}
 const run = FRESH
-  ? (query) => modules.computeBlockStats(stored.map((bytes) => modules.parseBlock(bytes, users)), query, context)
+  ? AGGREGATE
+    ? pageLoad
+    : (query) => modules.computeBlockStats(stored.map((bytes) => modules.parseBlock(bytes, users)), query, context)
   : (query) => (IMPL === 'reference' ? compute(events, query, context) : modules.computeBlockStats(blocks, query, context));
 
+// PROFILE_ONE=<file>: a V8 profile of one first (cold) computation of the --only case, then exit.
+if (process.env.PROFILE_ONE) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  const query = PRESETS.find(([label]) => label === ONLY)[1];
+  await session.post('Profiler.start');
+  const started = performance.now();
+  run(query);
+  const elapsed = performance.now() - started;
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(process.env.PROFILE_ONE, JSON.stringify(profile));
+  console.log(`${ONLY}: one computation in ${elapsed.toFixed(0)} ms, profile in ${process.env.PROFILE_ONE}`);
+  process.exit(0);
+}
 const base = measure(() => baseline(events));
 const rows = [['case', 'wall ms', 'CPU ms', 'wall runs', '× baseline (CPU)', 'window events', 'users']];
 const row = (label, result, extra = ['', '']) => [label, result.wall.toFixed(1), result.cpu.toFixed(1), result.runs, (result.cpu / base.cpu).toFixed(1), ...extra];

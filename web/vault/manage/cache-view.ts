@@ -11,14 +11,18 @@
 //   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
 //   sum:<n>         the summary of day n (event-block.ts DaySummary): a page load reads only the blocks of the
 //                   days its query looks at (and the newest), the other days as summaries until needed
+//   agg:<n>         the aggregate of day n (stats/day-aggregate.ts), read instead of its block when the day lies
+//                   wholly inside the query's window and one chart bucket (stats.ts neededDays); absent for a
+//                   day that has none (an id that is no canonical ULID)
 //   users:<k>       the view's visitor numbering (event-block.ts UserNumbers), 8,192 secretIds per record: day
 //                   blocks code their visitors with it
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
 // computation or save turns it back into a block.
 import { decodeEvents } from './cache-codec.ts';
 import type { EventColumns } from './cache-codec.ts';
-import { EventBlock, UserNumbers, encodeBlock, eventTime, parseBlock, parseSummary, serializeBlock, serializeSummary, summarize } from './event-block.ts';
+import { EventBlock, UserNumbers, encodeBlock, eventTime, parseBlock, parseSummary, serializeBlock, serializeSummary, summarize, upperTime } from './event-block.ts';
 import type { DaySummary } from './event-block.ts';
+import { aggregateDay, parseAggregate, serializeAggregate } from './stats/day-aggregate.ts';
 import type { NormalizedEvent } from './types.ts';
 
 const DAY = 86_400_000;
@@ -54,6 +58,11 @@ function summaryKey(dayKey: string): string {
   return `sum:${dayKey.slice('day:'.length)}`;
 }
 
+/** The aggregate record of a day record. */
+export function aggregateKey(dayKey: string): string {
+  return `agg:${dayKey.slice('day:'.length)}`;
+}
+
 /** n of day:<n>; Infinity for day:x (ids that are no ULID: never old enough to leave unread). */
 export function dayNumber(key: string): number {
   const n = Number(key.slice('day:'.length));
@@ -62,26 +71,38 @@ export function dayNumber(key: string): number {
 
 /**
  * Which days a computation needs as blocks: those from `from` on, except the ones in `summarized` (days whose
- * summary stands in, stats.ts neededDays). A plain number n means the days from n on.
+ * summary stands in) and in `aggregated` (days whose summary and aggregate stand in), stats.ts neededDays. A
+ * plain number n means the days from n on.
  */
-export type DayNeed = number | { from: number; summarized: ReadonlySet<number> };
+export type DayNeed = number | { from: number; summarized: ReadonlySet<number>; aggregated?: ReadonlySet<number> };
 
-function needsBlock(day: number, need: DayNeed): boolean {
-  return typeof need === 'number' ? day >= need : day >= need.from && !need.summarized.has(day);
+/**
+ * Whether a day is needed as a block; with its summary when it is known: a day with an irregular id is always
+ * read, and an aggregated one when its aggregate is missing or `aggregate` is false.
+ */
+function needsBlock(day: number, need: DayNeed, summary?: DaySummary, aggregate = true): boolean {
+  if (typeof need === 'number') return day >= need;
+  if (summary?.irregular) return day >= need.from;
+  if (day < need.from || need.summarized.has(day)) return false;
+  if (!need.aggregated?.has(day)) return true;
+  return summary !== undefined && (summary.agg === undefined || !aggregate);
 }
 
 /**
  * The records a page load reads at first: all but the blocks of days it does not need that have a summary,
- * and always the newest day (it holds the latest event).
+ * and always the newest day (it holds the latest event); aggregates only of the days the need aggregates.
  */
 export function recordsToRead(keys: readonly string[], need: DayNeed): string[] {
   const summarized = new Set(keys.filter((key) => key.startsWith('sum:')).map((key) => `day:${key.slice('sum:'.length)}`));
   let newest = -Infinity;
   for (const key of keys) if (key.startsWith('day:')) newest = Math.max(newest, dayNumber(key));
+  const aggregated = typeof need === 'number' ? undefined : need.aggregated;
   // Secret buckets are read when a sync needs their secrets (SecretTable.unreadFor).
-  return keys.filter(
-    (key) => !key.startsWith('secrets:') && (!key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest),
-  );
+  return keys.filter((key) => {
+    if (key.startsWith('secrets:')) return false;
+    if (key.startsWith('agg:')) return aggregated?.has(Number(key.slice('agg:'.length))) === true;
+    return !key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest;
+  });
 }
 
 /** day:<n> keys by n ascending; day:x (ids that are no ULID) last. */
@@ -229,6 +250,8 @@ export class AccountView {
   private readonly stale = new Set<string>();
   /** Days whose block is stored but not read: their summaries, by day key. */
   readonly unread = new Map<string, DaySummary>();
+  /** Day keys whose aggregate record is stored (or written by the next save). */
+  private readonly aggregates = new Set<string>();
 
   constructor(readonly accountId: string) {}
 
@@ -290,7 +313,9 @@ export class AccountView {
     for (const key of [...this.days.keys(), ...this.unread.keys()]) {
       this.stale.add(key);
       this.stale.add(summaryKey(key));
+      this.stale.add(aggregateKey(key));
     }
+    this.aggregates.clear();
     this.days.clear();
     this.unread.clear();
     this.dirtyDays.clear();
@@ -348,27 +373,88 @@ export class AccountView {
     return [...this.unread.keys()].sort(byDay).map((key) => this.unread.get(key)!);
   }
 
+  /**
+   * Whether some day has an id whose time digits are not upper case: then id order is not day order, and no
+   * day can stand in as its aggregate (stats.ts).
+   */
+  irregular(): boolean {
+    for (const summary of this.unread.values()) if (summary.irregular) return true;
+    for (const day of this.days.values()) {
+      if (day instanceof EventBlock) {
+        if (!day.canonical) return true;
+      } else for (const eventId of day.keys()) if (!Number.isNaN(eventTime(eventId)) && !upperTime(eventId)) return true;
+    }
+    return false;
+  }
+
   /** Day keys that are not read, of days a computation needs (all of them for -Infinity), or of these keys. */
   unreadDays(need: DayNeed, keys: Iterable<string> = []): string[] {
     const out = new Set<string>();
-    for (const key of this.unread.keys()) if (needsBlock(dayNumber(key), need)) out.add(key);
+    const aggregate = typeof need !== 'number' && (need.aggregated?.size ?? 0) > 0 && !this.irregular();
+    for (const [key, summary] of this.unread) if (needsBlock(dayNumber(key), need, summary, aggregate)) out.add(key);
     for (const key of keys) if (this.unread.has(key)) out.add(key);
     return [...out];
   }
 
-  /** Takes in day blocks read later (readDays). A block that cannot be read fails the call. */
+  /** Notes which aggregate records the cache holds (its keys), read or not. */
+  storedAggregates(keys: readonly string[]): void {
+    for (const key of keys) if (key.startsWith('agg:') && !this.stale.has(key)) this.aggregates.add(`day:${key.slice('agg:'.length)}`);
+  }
+
+  /** The aggregate records of unread days the need aggregates that have one stored but not read. */
+  unreadAggregates(need: DayNeed): string[] {
+    if (typeof need === 'number' || !need.aggregated) return [];
+    const out: string[] = [];
+    for (const [key, summary] of this.unread) {
+      if (summary.agg === undefined && need.aggregated.has(dayNumber(key)) && this.aggregates.has(key)) out.push(aggregateKey(key));
+    }
+    return out;
+  }
+
+  /** Takes in aggregate records read later; one that cannot be read is dropped (its day is then read). */
+  readAggregates(records: Map<string, unknown>): void {
+    for (const [key, value] of records) {
+      if (!key.startsWith('agg:')) continue;
+      const day = `day:${key.slice('agg:'.length)}`;
+      const summary = this.unread.get(day);
+      if (summary === undefined) continue;
+      try {
+        summary.agg = parseAggregate(value as Uint8Array);
+      } catch {
+        this.aggregates.delete(day);
+        this.stale.add(key);
+      }
+    }
+  }
+
+  /**
+   * Takes in day blocks read later (readDays). A block that cannot be read fails the call. A day read without a
+   * stored aggregate (a cache of an earlier version) gets one on the next save.
+   */
   readBlocks(records: Map<string, unknown>): void {
     for (const [key, value] of records) {
       if (!this.unread.has(key)) continue;
       this.days.set(key, parseBlock(value as Uint8Array, this.users));
       this.unread.delete(key);
+      if (!this.aggregates.has(key)) this.unaggregated.add(key);
     }
   }
+
+  /** Days read as blocks whose aggregate record is missing. */
+  private readonly unaggregated = new Set<string>();
 
   /** Every decrypted event as objects, in no particular order (computeResult sorts what it returns). */
   events(): NormalizedEvent[] {
     if (this.unread.size > 0) throw new Error('some cached days have not been read');
     return this.blocks().flatMap((block) => block.events());
+  }
+
+  /** The day's aggregate record, or its deletion when the day has none. */
+  private writeAggregate(changes: Map<string, unknown>, key: string, block: EventBlock): void {
+    const aggregate = aggregateDay(block);
+    changes.set(aggregateKey(key), aggregate === undefined ? undefined : serializeAggregate(aggregate));
+    if (aggregate === undefined) this.aggregates.delete(key);
+    else this.aggregates.add(key);
   }
 
   /** The records that changed since the last save, with the meta record; undefined deletes a record. */
@@ -378,15 +464,24 @@ export class AccountView {
     for (const key of this.dirtyDays) {
       let day = this.days.get(key);
       if (day !== undefined && !(day instanceof EventBlock) && day.size > 0) this.days.set(key, (day = encodeBlock(day.values(), this.users)));
+      this.unaggregated.delete(key);
       if (day === undefined || (day instanceof EventBlock ? day.count : day.size) === 0) {
         this.days.delete(key);
         changes.set(key, undefined);
         changes.set(summaryKey(key), undefined);
+        changes.set(aggregateKey(key), undefined);
+        this.aggregates.delete(key);
       } else {
         changes.set(key, serializeBlock(day as EventBlock, this.users));
         changes.set(summaryKey(key), serializeSummary(summarize(day as EventBlock), this.users));
+        this.writeAggregate(changes, key, day as EventBlock);
       }
     }
+    for (const key of this.unaggregated) {
+      const day = this.days.get(key);
+      if (day instanceof EventBlock) this.writeAggregate(changes, key, day);
+    }
+    this.unaggregated.clear();
     // After the days: encoding them may have numbered new visitors.
     const names = this.users.names;
     for (let chunk = Math.floor(this.storedUsers / USERS_CHUNK); this.storedUsers < names.length && chunk * USERS_CHUNK < names.length; chunk++) {
@@ -416,13 +511,17 @@ export class AccountView {
    * Rebuilds a view from the cache's records. A missing or unreadable meta record (another KEK, a cache of an
    * older format) discards everything; a chunk that does not open only forces a reconcile (sequence null).
    */
-  static fromRecords(accountId: string, records: Map<string, unknown>, broken: string[]): AccountView | null {
+  static fromRecords(accountId: string, records: Map<string, unknown>, allBroken: string[]): AccountView | null {
     const meta = records.get(META) as { v?: unknown; sequence?: unknown } | undefined;
     if (!meta || meta.v !== 1) return null;
     const view = new AccountView(accountId);
+    // An aggregate that does not open only means its day is read as a block (and aggregated again).
+    const broken = allBroken.filter((key) => !key.startsWith('agg:'));
+    for (const key of allBroken) if (key.startsWith('agg:')) view.stale.add(key);
     view.sequence = typeof meta.sequence === 'string' ? meta.sequence : null;
     const unreadable: string[] = [];
     const summaries: Array<[string, unknown]> = [];
+    const aggregates = new Map<string, unknown>();
     try {
       // The numbering first (day blocks refer to it), its records in order and without a gap.
       const chunks = [...records.keys()].filter((key) => key.startsWith('users:')).map((key) => Number(key.slice('users:'.length)));
@@ -451,6 +550,8 @@ export class AccountView {
           }
         } else if (key.startsWith('sum:')) {
           summaries.push([`day:${key.slice('sum:'.length)}`, value]);
+        } else if (key.startsWith('agg:')) {
+          aggregates.set(key, value);
         } else if (key.startsWith('secrets:')) {
           const bucket = secretBucketOf(key);
           if (bucket === null) throw new Error(`unknown record ${key}`);
@@ -475,6 +576,8 @@ export class AccountView {
         unreadable.push(key, summaryKey(key));
       }
     }
+    for (const key of aggregates.keys()) view.aggregates.add(`day:${key.slice('agg:'.length)}`);
+    view.readAggregates(aggregates);
     if (broken.length > 0 || unreadable.length > 0) {
       view.sequence = null;
       for (const key of [...broken, ...unreadable]) {

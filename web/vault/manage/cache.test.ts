@@ -127,6 +127,28 @@ async function rawCache(): Promise<Array<{ key: IDBValidKey; value: unknown }>> 
   }
 }
 
+/** Runs one write transaction on the account's cache database. */
+async function writeRaw(change: (store: IDBObjectStore) => void): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(CACHE_PREFIX + account);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('records', 'readwrite');
+      change(tx.objectStore('records'));
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const putRaw = (key: string, value: unknown) => writeRaw((store) => store.put(value, key));
+const deleteRaw = (keys: string[]) => writeRaw((store) => keys.forEach((key) => store.delete(key)));
+
 const databaseNames = async () => (await indexedDB.databases()).map((info) => info.name);
 
 describe('the encrypted local cache', () => {
@@ -153,7 +175,7 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
     const raw = await rawCache();
-    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^agg:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
     for (const { value } of raw) {
       const { iv, data } = value as { iv: Uint8Array; data: ArrayBuffer };
       expect(iv).toHaveLength(12);
@@ -162,7 +184,7 @@ describe('the encrypted local cache', () => {
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
       // Day blocks and summaries, secret buckets and the visitor numbering are bytes (b: 1), the rest JSON.
       const key = String(raw.find((r) => r.value === value)!.key);
-      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
+      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|agg|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -278,6 +300,61 @@ describe('the encrypted local cache', () => {
     const after = (await send(sixMonths)).result as unknown as DashboardStats;
     expect(after.pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(11);
     expect(after.uniqueUsers).toBe((halfFull as unknown as DashboardStats).uniqueUsers);
+  });
+
+  it('a long range without events reads the aggregates of the days wholly inside it, not their blocks', async () => {
+    const DAY = 86_400_000;
+    const { encrypted, events } = await dataset(12, 4);
+    // Four events 60 days back and two 12 days back (inside the third retention week); the rest today.
+    const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
+    [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
+    const mid = (n: number) => ulid(T0 - 12 * DAY + n * 1000, `m${n}`);
+    [4, 9].forEach((index, n) => (events[index]!.eventId = mid(n)));
+    apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' }, events: false };
+    const full = (await send(sixMonths)).result;
+    expect((full as unknown as DashboardStats).pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(12);
+    const aggregates = (await rawCache()).filter((r) => String(r.key).startsWith('agg:')).map((r) => String(r.key));
+    expect(aggregates.sort()).toEqual([dayKey(old(0)), dayKey(mid(0)), dayKey(id(1))].map((key) => `agg:${key.slice(4)}`).sort());
+
+    const unreadAfterReload = async () => {
+      reload();
+      const { rsa, aes } = counters();
+      const result = (await send(sixMonths)).result;
+      // Nothing but the private key is decrypted (no start-over), and the answer is the whole view's.
+      expect(rsa).not.toHaveBeenCalled();
+      expect(aes).toHaveBeenCalledTimes(1);
+      expect(result).toEqual(full);
+      rsa.mockRestore();
+      aes.mockRestore();
+      return accountViews.get(account)!.unread;
+    };
+    // The two earlier days stand in as their summaries with their aggregates; today (the newest) is read.
+    let unread = await unreadAfterReload();
+    expect([...unread.keys()].sort()).toEqual([dayKey(old(0)), dayKey(mid(0))].sort());
+    expect([...unread.values()].every((summary) => summary.agg !== undefined)).toBe(true);
+    // The same query with its events (an export) reads the blocks.
+    const withEvents = (await send({ ...sixMonths, events: true })).result;
+    expect(withEvents.events).toHaveLength(12);
+    expect(accountViews.get(account)!.unread.size).toBe(0);
+
+    // A cache of the version before aggregates: their days are read as blocks, and aggregated on the save.
+    await deleteRaw([`agg:${dayKey(old(0)).slice(4)}`]);
+    unread = await unreadAfterReload();
+    expect([...unread.keys()]).toEqual([dayKey(mid(0))]);
+    expect((await rawCache()).some((r) => String(r.key) === `agg:${dayKey(old(0)).slice(4)}`)).toBe(true);
+    unread = await unreadAfterReload();
+    expect(unread.size).toBe(2);
+
+    // An aggregate that does not open: its day is read instead, and nothing starts over.
+    const record = (await rawCache()).find((r) => String(r.key) === `agg:${dayKey(mid(0)).slice(4)}`)!;
+    const { b: _flag, ...unflagged } = record.value as { b?: number };
+    await putRaw(String(record.key), unflagged);
+    unread = await unreadAfterReload();
+    expect([...unread.keys()]).toEqual([dayKey(old(0))]);
+    unread = await unreadAfterReload();
+    expect(unread.size).toBe(2);
   });
 
   it('a day record whose bytes flag is flipped does not open', async () => {

@@ -14,6 +14,7 @@
 //                within 2^32 ms, else Float64 (NaN where the id is no ULID)
 //     ids        canonical ULIDs (upper case): their 80 random bits, 10 bytes per event (the time is above);
 //                else 26 bytes per event (ASCII) when every id is 26 ASCII characters; else in the header
+import type { DayAggregate } from './stats/day-aggregate.ts';
 import type { NormalizedEvent } from './types.ts';
 
 /** The members with a dictionary column; timestamp and eventId have columns of their own. */
@@ -60,7 +61,7 @@ export function eventTime(eventId: string): number {
 }
 
 /** Whether a ULID's time digits are all upper case (then string order of ids with different times is time order). */
-function upperTime(eventId: string): boolean {
+export function upperTime(eventId: string): boolean {
   for (let i = 0; i < 10; i++) if (eventId.charCodeAt(i) > UPPER_END) return false;
   return true;
 }
@@ -639,6 +640,13 @@ export interface DaySummary {
   accounts: ReadonlyArray<readonly [unknown, number]>;
   /** Distinct codes (1 + the index into `d`) of the day's visitors. */
   users: Dict;
+  /** What a window's metrics need of the whole day (stored apart, record `agg:<n>`, and read only then). */
+  agg?: DayAggregate;
+  /**
+   * Set when an id of the day has time digits that are not upper case: its id order may then differ from time
+   * order, and the latest event by eventId (§2.13) may be on this day, so its block is always read.
+   */
+  irregular?: true;
 }
 
 export function summarize(block: EventBlock): DaySummary {
@@ -658,13 +666,17 @@ export function summarize(block: EventBlock): DaySummary {
   perAccount.forEach((count, code) => {
     if (count > 0) accounts.push([code === 0 ? undefined : accountId.d[code - 1], count]);
   });
-  return { count: block.count, accounts, users: { d: secretId.d, i: Int32Array.from(codes) } };
+  const summary: DaySummary = { count: block.count, accounts, users: { d: secretId.d, i: Int32Array.from(codes) } };
+  if (!block.canonical) summary.irregular = true;
+  return summary;
 }
 
 /** A summary as bytes: u32 header length, header JSON, padding to 4, the visitor codes as Int32. */
 export function serializeSummary(summary: DaySummary, users?: UserNumbers): Uint8Array<ArrayBuffer> {
   const shared = users !== undefined && summary.users.d === users.names;
-  const head = new TextEncoder().encode(JSON.stringify({ v: 1, count: summary.count, accounts: summary.accounts, d: shared ? null : summary.users.d }));
+  const head = new TextEncoder().encode(
+    JSON.stringify({ v: 1, count: summary.count, accounts: summary.accounts, d: shared ? null : summary.users.d, ...(summary.irregular ? { irregular: true } : {}) }),
+  );
   const start = (4 + head.length + 3) & ~3;
   const out = new Uint8Array(start + summary.users.i.length * 4);
   new DataView(out.buffer).setUint32(0, head.length, true);
@@ -676,7 +688,7 @@ export function serializeSummary(summary: DaySummary, users?: UserNumbers): Uint
 export function parseSummary(bytes: Uint8Array, users?: UserNumbers): DaySummary {
   const data = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { v: number; count: number; accounts: Array<[unknown, number]>; d: unknown[] | null };
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { v: number; count: number; accounts: Array<[unknown, number]>; d: unknown[] | null; irregular?: unknown };
   if (header.v !== 1) throw new Error('unknown summary format');
   const start = (4 + length + 3) & ~3;
   const codes = new Int32Array(data.buffer as ArrayBuffer, data.byteOffset + start, (data.byteLength - start) / 4);
@@ -686,5 +698,7 @@ export function parseSummary(bytes: Uint8Array, users?: UserNumbers): DaySummary
     d = users.names;
     for (let n = 0; n < codes.length; n++) if (codes[n]! < 1 || codes[n]! > d.length) throw new Error('a user number the numbering does not have');
   }
-  return { count: header.count, accounts: header.accounts, users: { d, i: codes } };
+  const summary: DaySummary = { count: header.count, accounts: header.accounts, users: { d, i: codes } };
+  if (header.irregular === true) summary.irregular = true;
+  return summary;
 }

@@ -155,6 +155,7 @@ async function loadView(
         const loaded = AccountView.fromRecords(accountId, records, broken);
         mark('query:cache-view');
         loaded?.secrets.markUnread(keys.map(secretBucketOf).filter((bucket) => bucket !== null));
+        loaded?.storedAggregates(keys);
         if (loaded && (!memory || loaded.sequence === checkpoint)) return { view: loaded, unreadable: false };
         unreadable = !loaded;
       }
@@ -269,6 +270,16 @@ async function readDays(cache: CacheStore | null, view: AccountView, keys: strin
   }
 }
 
+/** Reads aggregate records of unread days; what does not read leaves its day to be read as a block. */
+async function readAggregates(cache: CacheStore | null, view: AccountView, keys: string[]): Promise<void> {
+  if (keys.length === 0 || !cache) return;
+  try {
+    view.readAggregates((await cache.read(keys)).records);
+  } catch {
+    // The days are read as blocks instead.
+  }
+}
+
 /**
  * Reads secret buckets a sync page needs. One that cannot be read counts as empty: its secrets are opened
  * again where needed, and the bucket is written anew.
@@ -337,8 +348,10 @@ export async function operatorQuery(
     let settled = false;
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
-      // Days before the query's earliest window (for the widest retention setting) are read only as summaries.
-      const firstNeed = neededDays(query, statsContext(query, {}));
+      // The days the query needs as blocks, for the widest retention setting (neededDays); the others are read
+      // as summaries, and those inside the window as aggregates when the answer carries no events.
+      const aggregate = options.events === false;
+      const firstNeed = neededDays(query, statsContext(query, {}), aggregate);
       const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint, firstNeed)]);
       mark('query:first-page-and-cache');
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
@@ -399,10 +412,11 @@ export async function operatorQuery(
         const secrets = responseSecrets(response);
         const deleted = response.deletedEvents ?? [];
         const incoming = pageRecords(response, accountId, new Set(deleted));
+        const incomingDays = new Set<string>();
+        for (const record of incoming) incomingDays.add(dayKey(record.eventId));
         // The days this page touches (its events, its tombstones, failed events it may open) must be read.
         if (current.unread.size > 0) {
-          const touched = new Set<string>();
-          for (const record of incoming) touched.add(dayKey(record.eventId));
+          const touched = new Set<string>(incomingDays);
           for (const eventId of deleted) touched.add(dayKey(eventId));
           for (const eventId of current.failed.keys()) touched.add(dayKey(eventId));
           await readDays(cache, current, current.unreadDays(Infinity, touched));
@@ -420,7 +434,7 @@ export async function operatorQuery(
         };
         await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
         let newestDay = -Infinity;
-        for (const record of incoming) newestDay = Math.max(newestDay, dayNumber(dayKey(record.eventId)));
+        for (const key of incomingDays) newestDay = Math.max(newestDay, dayNumber(key));
         current.settleDays(newestDay);
         // Kept encrypted: what did not open (retried when its secret arrives or changes). Dropped: what the
         // tombstones delete and what opened on this retry.
@@ -452,7 +466,9 @@ export async function operatorQuery(
       // With the account's own retention setting the windows may reach further back than first read.
       // One clock for both: which days are read and what the metrics compute.
       const context = statsContext(query, account);
-      await readDays(cache, current, current.unreadDays(neededDays(query, context)));
+      const need = neededDays(query, context, aggregate);
+      await readAggregates(cache, current, current.unreadAggregates(need));
+      await readDays(cache, current, current.unreadDays(need));
       answer(
         computeResult({ blocks: current.blocks(), summaries: current.summaries() }, query, account, {
           events: options.events === false ? 'none' : 'window',

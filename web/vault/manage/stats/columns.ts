@@ -49,6 +49,126 @@ export class Interner {
   }
 }
 
+const HEX = new Int8Array(128).fill(-1);
+'0123456789abcdef'.split('').forEach((char, value) => (HEX[char.charCodeAt(0)] = value));
+
+/**
+ * The 128 bits of a sessionId that is a UUID as the vault writes them (lower-case hex, 8-4-4-4-12) into
+ * out[at..at+3]; false for any other value, which is then kept as a string. Only that one spelling converts, so
+ * two different sessionIds never share their bits.
+ */
+export function uuidWords(value: unknown, out: Uint32Array, at: number): boolean {
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  let word = 0;
+  let digits = 0;
+  for (let i = 0; i < 36; i++) {
+    const code = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 45 /* - */) return false;
+      continue;
+    }
+    const digit = code < 128 ? HEX[code]! : -1;
+    if (digit < 0) return false;
+    word = (word << 4) | digit;
+    if (++digits === 8) {
+      out[at++] = word >>> 0;
+      word = 0;
+      digits = 0;
+    }
+  }
+  return true;
+}
+
+/**
+ * Sessions to dense ids 0, 1, 2, …: UUIDs by their 128 bits in an open-addressing table (no string is built
+ * or hashed; a day aggregate stores them as bits), other sessionIds by their string.
+ */
+export class SessionIndex {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  /** 4 words per id (zero for ids that are no UUID). */
+  private bits = new Uint32Array(4 << 11);
+  private count = 0;
+  private readonly byName = new Map<string, number>();
+  /** The sessionId strings of the ids that are no UUID. */
+  private readonly names = new Map<number, string>();
+  private readonly scratch = new Uint32Array(4);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id of a sessionId. */
+  intern(value: unknown): number {
+    if (uuidWords(value, this.scratch, 0)) return this.internBits(this.scratch, 0);
+    const name = String(value);
+    let id = this.byName.get(name);
+    if (id === undefined) {
+      id = this.next();
+      this.byName.set(name, id);
+      this.names.set(id, name);
+    }
+    return id;
+  }
+
+  /** The id of the UUID whose bits are words[at..at+3]. */
+  internBits(words: Uint32Array, at: number): number {
+    const a = words[at]!;
+    const b = words[at + 1]!;
+    const c = words[at + 2]!;
+    const d = words[at + 3]!;
+    let mask = this.slots.length - 1;
+    let slot = (Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2f) >>> 0) & mask;
+    const bits = this.bits;
+    for (;;) {
+      const id = this.slots[slot]!;
+      if (id < 0) break;
+      const k = id * 4;
+      if (bits[k] === a && bits[k + 1] === b && bits[k + 2] === c && bits[k + 3] === d && !this.names.has(id)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.next();
+    const k = id * 4;
+    this.bits[k] = a;
+    this.bits[k + 1] = b;
+    this.bits[k + 2] = c;
+    this.bits[k + 3] = d;
+    this.slots[slot] = id;
+    if (this.count * 2 > this.slots.length) {
+      // Keep the table at most half full.
+      this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+      mask = this.slots.length - 1;
+      for (let other = 0; other < this.count; other++) {
+        if (this.names.has(other)) continue;
+        const j = other * 4;
+        let s = (Math.imul(this.bits[j]! ^ Math.imul(this.bits[j + 1]!, 0x9e3779b1) ^ Math.imul(this.bits[j + 2]!, 0x85ebca6b) ^ Math.imul(this.bits[j + 3]!, 0xc2b2ae35), 0x27d4eb2f) >>> 0) & mask;
+        while (this.slots[s]! >= 0) s = (s + 1) & mask;
+        this.slots[s] = other;
+      }
+    }
+    return id;
+  }
+
+  /** The sessionId string of an id that is no UUID, else null (then `bitsOf` has it). */
+  name(id: number): string | null {
+    return this.names.get(id) ?? null;
+  }
+
+  /** Copies the bits of a UUID id into out[at..at+3]. */
+  bitsOf(id: number, out: Uint32Array, at: number): void {
+    out.set(this.bits.subarray(id * 4, id * 4 + 4), at);
+  }
+
+  private next(): number {
+    const id = this.count++;
+    if (this.count * 4 > this.bits.length) {
+      const grown = new Uint32Array(this.bits.length * 2);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    return id;
+  }
+}
+
 /**
  * Visitors (secretIds) to dense ids. A view codes every block and summary with its one visitor numbering
  * (event-block.ts UserNumbers), so a code already names a visitor: then ids come from codes, with no string
@@ -198,7 +318,7 @@ export class EventColumns {
   readonly tag: Int32Array;
 
   readonly userIds: UserIndex;
-  readonly sessionIds = new Interner();
+  readonly sessionIds = new SessionIndex();
   readonly pageIds = new Interner();
   readonly hrefIds = new Interner();
   readonly referrerIds = new Interner();
@@ -319,7 +439,13 @@ export class EventColumns {
         if (id === UNSET) id = userMap[u] = userIds.intern(userDict, u);
         user[position] = id;
 
-        session[position] = optionalId(sessionMap, sessionCode[n]!, sessionDict, sessionIds);
+        const sc = sessionCode[n]!;
+        id = sessionMap[sc]!;
+        if (id === UNSET) {
+          const value = sc === 0 ? undefined : sessionDict[sc - 1];
+          id = sessionMap[sc] = value ? sessionIds.intern(value) : -1;
+        }
+        session[position] = id;
 
         const h = hrefCode[n]!;
         let hrefId = hrefMap[h]!;

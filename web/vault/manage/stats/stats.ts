@@ -10,13 +10,15 @@
 import { encodeBlock } from '../event-block.ts';
 import type { DaySummary, EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
-import { EventColumns, MOBILE } from './columns.ts';
+import { EventColumns, Interner, MOBILE } from './columns.ts';
 import type { Selection } from './columns.ts';
+import { F_CAMPAIGN, F_EVENTS, F_EXIT, F_GEO, F_LANDING, F_REFERRER, F_SOURCE, SESSION_FACTS } from './day-aggregate.ts';
+import type { DayAggregate } from './day-aggregate.ts';
 import { applyFilter, parseFilter } from './filters.ts';
 import type { Filter } from './filters.ts';
 import { bucketIndex, resolveWindow } from './ranges.ts';
 import type { RangeQuery, Window } from './ranges.ts';
-import { sessionGeo, sessionReferrer, sessionTag, summarizeSessions } from './sessions.ts';
+import { summarizeSessions } from './sessions.ts';
 import type { Sessions } from './sessions.ts';
 import type { ChartBucket, DashboardStats, OnboardingStats, PageRow, TableRow } from './types.ts';
 import { NONE_GEOLOCATION, NONE_REFERRER, UrlFacts } from './urls.ts';
@@ -55,21 +57,24 @@ function pageRows(counts: Int32Array, keys: readonly string[]): TableRow[] {
   return rows.sort(byCountThenKey);
 }
 
-/** Session tables (§2.6–2.9): [sessions, events per session], by sessions then page depth, both descending. */
-function sessionRows(sessions: Sessions, keyOf: (id: number) => string | null): TableRow[] {
-  const groups = new Map<string, { sessions: number; events: number }>();
-  for (let k = 0; k < sessions.count; k++) {
-    const id = sessions.ids[k]!;
-    const key = keyOf(id);
-    if (key === null) continue;
-    const group = groups.get(key);
-    if (group) {
-      group.sessions++;
-      group.events += sessions.events[id]!;
-    } else groups.set(key, { sessions: 1, events: sessions.events[id]! });
+/**
+ * Session tables (§2.6–2.9): [sessions, events per session], by sessions then page depth, both descending.
+ * `keyOf[id]` is the session's key as an index into `names`, -1 for none: then `none` (or no row when null).
+ */
+function sessionRows(table: SessionTable, keyOf: Int32Array, names: readonly string[], none: string | null): TableRow[] {
+  const sessions = new Int32Array(names.length + 1);
+  const events = new Int32Array(names.length + 1);
+  for (let k = 0; k < table.count; k++) {
+    const id = table.ids[k]!;
+    const key = keyOf[id]! + 1;
+    sessions[key]!++;
+    events[key]! += table.events[id]!;
   }
   const rows: TableRow[] = [];
-  for (const [key, { sessions: count, events }] of groups) rows.push({ key, count, pageDepth: events / count });
+  for (let key = none === null ? 1 : 0; key < sessions.length; key++) {
+    const count = sessions[key]!;
+    if (count > 0) rows.push({ key: key === 0 ? none! : names[key - 1]!, count, pageDepth: events[key]! / count });
+  }
   return rows.sort((a, b) => b.count - a.count || b.pageDepth! - a.pageDepth! || compareKeys(a.key, b.key));
 }
 
@@ -89,33 +94,210 @@ function countUsers(columns: EventColumns, selection: Selection): number {
 }
 
 /**
- * Distinct keys (users or accounts) per chart bucket. `bucketOf[k]` is the bucket of selection[k] (or -1);
- * a key is counted again only when its bucket changes, which needs the events in bucket order: they
- * already are when the input is sorted by eventId (the usual case), otherwise a counting sort makes it so.
+ * Distinct keys (users or accounts) per chart bucket, of the selection (`bucketOf[k]` is the bucket of
+ * selection[k], or -1) and of the aggregated days (their bucket and their keys). A key is counted again only
+ * when its bucket changes, so everything is visited bucket by bucket: the events through a counting sort.
  */
-function distinctPerBucket(selection: Selection, bucketOf: Int32Array, ordered: boolean, keyOf: Int32Array, keyCount: number, bucketCount: number): Int32Array {
+function distinctPerBucket(
+  selection: Selection,
+  bucketOf: Int32Array,
+  keyOf: Int32Array,
+  keyCount: number,
+  bucketCount: number,
+  days: ReadonlyArray<readonly [number, Int32Array]>,
+): Int32Array {
   const counts = new Int32Array(bucketCount);
   const lastBucket = new Int32Array(keyCount).fill(-1);
-  let order: Int32Array | null = null;
-  if (!ordered) {
-    const starts = new Int32Array(bucketCount + 1);
-    for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) starts[bucketOf[k]! + 1]!++;
-    for (let b = 0; b < bucketCount; b++) starts[b + 1]! += starts[b]!;
-    order = new Int32Array(starts[bucketCount]!);
-    for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) order[starts[bucketOf[k]!]!++] = k;
-  }
-  const length = order ? order.length : bucketOf.length;
-  for (let n = 0; n < length; n++) {
-    const k = order ? order[n]! : n;
-    const bucket = bucketOf[k]!;
-    if (bucket < 0) continue;
-    const key = keyOf[selection[k]!]!;
-    if (lastBucket[key] !== bucket) {
-      lastBucket[key] = bucket;
-      counts[bucket]!++;
+  const starts = new Int32Array(bucketCount + 1);
+  for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) starts[bucketOf[k]! + 1]!++;
+  for (let b = 0; b < bucketCount; b++) starts[b + 1]! += starts[b]!;
+  const next = starts.slice(0, bucketCount);
+  const order = new Int32Array(starts[bucketCount]!);
+  for (let k = 0; k < bucketOf.length; k++) if (bucketOf[k]! >= 0) order[next[bucketOf[k]!]!++] = k;
+  const byBucket = [...days].sort((a, b) => a[0] - b[0]);
+  let day = 0;
+  for (let bucket = 0; bucket < bucketCount; bucket++) {
+    for (let n = starts[bucket]!; n < starts[bucket + 1]!; n++) {
+      const key = keyOf[selection[order[n]!]!]!;
+      if (lastBucket[key] !== bucket) {
+        lastBucket[key] = bucket;
+        counts[bucket]!++;
+      }
+    }
+    for (; day < byBucket.length && byBucket[day]![0] === bucket; day++) {
+      const keys = byBucket[day]![1];
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (lastBucket[key] !== bucket) {
+          lastBucket[key] = bucket;
+          counts[bucket]!++;
+        }
+      }
     }
   }
   return counts;
+}
+
+/** Keys of the session tables beside the columns' own: computed referrers (§2.6) and utm values (§2.7). */
+interface SessionKeys {
+  referrers: Interner;
+  tags: Interner;
+}
+
+/** An aggregated day inside the window (neededDays), its strings mapped onto this computation's ids. */
+interface WindowDay {
+  count: number;
+  day: number;
+  bucket: number;
+  users: Int32Array;
+  accounts: Int32Array;
+  /** [account id, page id, count] triples. */
+  pages: Int32Array;
+  sessions: Int32Array;
+  /** DayAggregate.facts with landing and exit as page ids, referrer and tags as SessionKeys ids, geo as geo ids. */
+  facts: Int32Array;
+  agg: DayAggregate;
+}
+
+/** Ids of a day's strings in one interner, each looked up once (-2 until then). */
+function stringIds(strings: readonly string[], ids: Interner): (at: number) => number {
+  const map = new Int32Array(strings.length).fill(-2);
+  return (at) => {
+    if (at < 0) return -1;
+    let id = map[at]!;
+    if (id === -2) id = map[at] = ids.intern(strings[at]!);
+    return id;
+  };
+}
+
+function joinDay(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, day: number, bucket: number): WindowDay {
+  const { d, i: codes } = summary.users;
+  const users = new Int32Array(codes.length);
+  for (let k = 0; k < codes.length; k++) users[k] = columns.userIds.intern(d, codes[k]!);
+  const accounts = Int32Array.from(summary.accounts.filter(([, count]) => count > 0).map(([accountId]) => columns.accountIds.intern(accountId === undefined ? 'undefined' : String(accountId))));
+  const account = stringIds(agg.strings, columns.accountIds);
+  const page = stringIds(agg.strings, columns.pageIds);
+  const pages = new Int32Array(agg.pages.length);
+  for (let k = 0; k < pages.length; k += 3) {
+    pages[k] = account(agg.pages[k]!);
+    pages[k + 1] = page(agg.pages[k + 1]!);
+    pages[k + 2] = agg.pages[k + 2]!;
+  }
+  const uuidCount = agg.uuids.length / 4;
+  const sessions = new Int32Array(uuidCount + agg.others.length);
+  for (let k = 0; k < uuidCount; k++) sessions[k] = columns.sessionIds.internBits(agg.uuids, k * 4);
+  for (let k = 0; k < agg.others.length; k++) sessions[uuidCount + k] = columns.sessionIds.intern(agg.others[k]!);
+  const referrer = stringIds(agg.strings, keys.referrers);
+  const geo = stringIds(agg.strings, columns.geoIds);
+  const tag = stringIds(agg.strings, keys.tags);
+  const facts = new Int32Array(agg.facts.length);
+  for (let at = 0; at < facts.length; at += SESSION_FACTS) {
+    facts[at + F_EVENTS] = agg.facts[at + F_EVENTS]!;
+    facts[at + F_LANDING] = page(agg.facts[at + F_LANDING]!);
+    facts[at + F_EXIT] = page(agg.facts[at + F_EXIT]!);
+    facts[at + F_REFERRER] = referrer(agg.facts[at + F_REFERRER]!);
+    facts[at + F_GEO] = geo(agg.facts[at + F_GEO]!);
+    facts[at + F_CAMPAIGN] = tag(agg.facts[at + F_CAMPAIGN]!);
+    facts[at + F_SOURCE] = tag(agg.facts[at + F_SOURCE]!);
+  }
+  return { count: summary.count, day, bucket, users, accounts, pages, sessions, facts, agg };
+}
+
+/** Every session of the window with the facts its tables need; `-1` where it has none. */
+interface SessionTable {
+  count: number;
+  ids: Int32Array;
+  events: Int32Array;
+  landing: Int32Array;
+  exit: Int32Array;
+  referrer: Int32Array;
+  geo: Int32Array;
+  campaign: Int32Array;
+  source: Int32Array;
+}
+
+/**
+ * The sessions of the window's events (their fragment over the days read as blocks) joined with their
+ * fragments on aggregated days. Days are disjoint and id order is time order on both (aggregateDay), so the
+ * fragment of the earliest day gives the landing page and referrer, the latest the exit page, and the earliest
+ * that has one the country and tags.
+ */
+function joinSessions(columns: EventColumns, sessions: Sessions, days: readonly WindowDay[], keys: SessionKeys): SessionTable {
+  const size = columns.sessionIds.size;
+  const ids = new Int32Array(size);
+  const events = new Int32Array(size);
+  const landing = new Int32Array(size);
+  const exit = new Int32Array(size);
+  const referrer = new Int32Array(size);
+  const geo = new Int32Array(size);
+  const campaign = new Int32Array(size);
+  const source = new Int32Array(size);
+  // The day of each fact, to join fragments.
+  const firstDay = new Float64Array(size);
+  const lastDay = new Float64Array(size);
+  const geoDay = new Float64Array(size);
+  const campaignDay = new Float64Array(size);
+  const sourceDay = new Float64Array(size);
+  const { page, time } = columns;
+  const dayOf = (position: number) => Math.floor(time[position]! / DAY);
+  const tagOf = (position: number, tag: 'campaign' | 'source') => (position < 0 ? -1 : keys.tags.intern(columns.tags(position)[tag]!));
+  let count = 0;
+  for (let k = 0; k < sessions.count; k++) {
+    const id = sessions.ids[k]!;
+    ids[count++] = id;
+    events[id] = sessions.events[id]!;
+    const first = sessions.first[id]!;
+    const last = sessions.last[id]!;
+    landing[id] = page[first]!;
+    firstDay[id] = dayOf(first);
+    exit[id] = page[last]!;
+    lastDay[id] = dayOf(last);
+    const computed = columns.computedReferrer(first);
+    referrer[id] = computed === null ? -1 : keys.referrers.intern(computed);
+    const at = sessions.geo[id]!;
+    geo[id] = at < 0 ? -1 : columns.geo[at]!;
+    geoDay[id] = at < 0 ? Infinity : dayOf(at);
+    campaign[id] = tagOf(sessions.campaign[id]!, 'campaign');
+    campaignDay[id] = sessions.campaign[id]! < 0 ? Infinity : dayOf(sessions.campaign[id]!);
+    source[id] = tagOf(sessions.source[id]!, 'source');
+    sourceDay[id] = sessions.source[id]! < 0 ? Infinity : dayOf(sessions.source[id]!);
+  }
+  for (const { day, sessions: fragments, facts } of days) {
+    for (let f = 0; f < fragments.length; f++) {
+      const id = fragments[f]!;
+      const at = f * SESSION_FACTS;
+      const seen = events[id]! > 0;
+      events[id]! += facts[at + F_EVENTS]!;
+      if (!seen) {
+        ids[count++] = id;
+        firstDay[id] = lastDay[id] = geoDay[id] = campaignDay[id] = sourceDay[id] = Infinity;
+        lastDay[id] = -Infinity;
+        geo[id] = campaign[id] = source[id] = -1;
+      }
+      if (day < firstDay[id]!) {
+        firstDay[id] = day;
+        landing[id] = facts[at + F_LANDING]!;
+        referrer[id] = facts[at + F_REFERRER]!;
+      }
+      if (day > lastDay[id]!) {
+        lastDay[id] = day;
+        exit[id] = facts[at + F_EXIT]!;
+      }
+      if (facts[at + F_GEO]! >= 0 && day < geoDay[id]!) {
+        geoDay[id] = day;
+        geo[id] = facts[at + F_GEO]!;
+      }
+      if (facts[at + F_CAMPAIGN]! >= 0 && day < campaignDay[id]!) {
+        campaignDay[id] = day;
+        campaign[id] = facts[at + F_CAMPAIGN]!;
+      }
+      if (facts[at + F_SOURCE]! >= 0 && day < sourceDay[id]!) {
+        sourceDay[id] = day;
+        source[id] = facts[at + F_SOURCE]!;
+      }
+    }
+  }
+  return { count, ids: ids.subarray(0, count), events, landing, exit, referrer, geo, campaign, source };
 }
 
 /** The chart bars from per-bucket tallies (§2.2). */
@@ -194,7 +376,7 @@ function retentionMatrix(columns: EventColumns, weeks: readonly Selection[], sum
  * window. Walks the blocks back from the newest and stops once every user has been seen; within a block each
  * distinct user is looked up once.
  */
-function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, start: number): number {
+function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, start: number, older: readonly DaySummary[]): number {
   const { blocks, userIds } = columns;
   const seen = new Uint8Array(inWindow.length);
   // Per dictionary entry: 1 once looked up. Blocks coded with one visitor numbering share their dictionary.
@@ -218,10 +400,10 @@ function newUsers(columns: EventColumns, inWindow: Uint8Array, count: number, st
       }
     }
   }
-  // Days kept as summaries all lie before the window (neededDays), so all of their visitors were seen before it.
+  // The days kept as summaries before the window: all of their visitors were seen before it.
   // (The same steps as the loop above, written out again: both run once per stored visitor code.)
-  for (let k = columns.summaries.length - 1; k >= 0 && fresh > 0; k--) {
-    const { d, i: codes } = columns.summaries[k]!.users;
+  for (let k = older.length - 1; k >= 0 && fresh > 0; k--) {
+    const { d, i: codes } = older[k]!.users;
     let state = states.get(d);
     if (state === undefined) states.set(d, (state = new Uint8Array(d.length + 1)));
     for (let n = 0; n < codes.length && fresh > 0; n++) {
@@ -271,33 +453,47 @@ export function neededFrom(query: StatsQuery, context: StatsContext): number {
 }
 
 /**
- * The summaries inside the retention weeks, each with its week. A summary the query needs as a block (one in
- * a window, cut by a week edge, or any in the weeks under a filter) means the caller skipped neededDays: that
- * is refused rather than counted wrong.
+ * The summaries by what they stand in for: days inside the selected window (counted from their aggregates,
+ * with their chart bucket), days inside the retention weeks (with their week), and days before the window. A
+ * summary of a day the query needs as a block (one cut by the window, a bucket, a retention week or the live
+ * window, one without an aggregate inside the window, or any under a filter except before every window) means
+ * the caller skipped neededDays: that is refused rather than counted wrong.
  */
-function retentionSummaries(
+function classifySummaries(
   summaries: readonly DaySummary[],
   window: Window,
   filter: Filter | null,
   retentionFrom: number,
   liveFrom: number,
   now: number,
-): Array<readonly [DaySummary, number]> {
-  const out: Array<readonly [DaySummary, number]> = [];
+): { inWindow: Array<readonly [DaySummary, DayAggregate, number]>; weeks: Array<readonly [DaySummary, number]>; before: DaySummary[] } {
+  const inWindow: Array<readonly [DaySummary, DayAggregate, number]> = [];
+  const weeks: Array<readonly [DaySummary, number]> = [];
+  const before: DaySummary[] = [];
   for (const summary of summaries) {
     // Without its day a summary is taken to be older than every window (the contract before neededDays).
-    if (summary.day === undefined || !Number.isFinite(summary.day)) continue;
+    if (summary.day === undefined || !Number.isFinite(summary.day)) {
+      before.push(summary);
+      continue;
+    }
     const first = summary.day * DAY;
     const last = first + DAY - 1;
-    if (last >= window.start) throw new Error(`day ${summary.day} lies in the window but was not read`);
+    if (last >= window.start) {
+      const bucket = bucketIndex(window.buckets, first);
+      const whole = filter === null && first >= window.start && last <= window.end && last < liveFrom && last <= now;
+      if (!whole || summary.agg === undefined || bucket < 0 || bucket !== bucketIndex(window.buckets, last)) {
+        throw new Error(`day ${summary.day} lies in the window but was not read`);
+      }
+      inWindow.push([summary, summary.agg, bucket]);
+    } else before.push(summary);
     if (last < retentionFrom || first > now) continue;
     const week = retentionWeek(first, retentionFrom);
     if (filter !== null || first < retentionFrom || last >= liveFrom || week !== retentionWeek(last, retentionFrom)) {
       throw new Error(`day ${summary.day} is cut by the retention or live window but was not read`);
     }
-    out.push([summary, week]);
+    weeks.push([summary, week]);
   }
-  return out;
+  return { inWindow, weeks, before };
 }
 
 /** The retention week (0–3) of an instant at or after `retentionFrom`; W3 runs to now (§2.11). */
@@ -307,31 +503,47 @@ function retentionWeek(time: number, retentionFrom: number): number {
 
 /**
  * Which UTC days (ms / DAY) this query needs as blocks (cache-view.ts DayNeed): those from the day of
- * neededFrom on, except days before the selected window that lie wholly inside one retention week and outside
- * the live window. The retention matrix only asks who was seen in each week, which such a day's summary (its
- * visitors) answers; the days a week edge cuts stay blocks. With a filter every day from `from` on is needed:
- * the filter applies to the retention weeks too (§3.3).
+ * neededFrom on, except
+ * - `summarized`: days before the selected window that lie wholly inside one retention week and outside the
+ *   live window. The retention matrix only asks who was seen in each week, which such a day's summary (its
+ *   visitors) answers; the days a week edge cuts stay blocks.
+ * - `aggregated` (only when `aggregate`, i.e. the answer carries no events): days wholly inside the selected
+ *   window and one of its chart buckets, outside the live window, and inside one retention week or before the
+ *   weeks. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them.
+ * With a filter every day from `from` on is needed: the filter applies to the retention weeks too (§3.3), and
+ * to each event of the window.
  */
-export function neededDays(query: StatsQuery, context: StatsContext): { from: number; summarized: Set<number> } {
+export function neededDays(query: StatsQuery, context: StatsContext, aggregate = false): { from: number; summarized: Set<number>; aggregated: Set<number> } {
   const summarized = new Set<number>();
+  const aggregated = new Set<number>();
   const from = Math.floor(neededFrom(query, context) / DAY);
   let window: Window;
   try {
     window = resolveWindow(query, context.timeZone, context.now, context.retentionPeriod);
-    if (parseFilter(query.filter) !== null) return { from, summarized };
+    if (parseFilter(query.filter) !== null) return { from, summarized, aggregated };
   } catch {
-    return { from, summarized };
+    return { from, summarized, aggregated };
   }
   const { now } = context;
   const retentionFrom = now - 4 * WEEK;
   const liveFrom = now - LIVE_WINDOW;
+  const oneWeek = (first: number, last: number) => last < retentionFrom || (first >= retentionFrom && retentionWeek(first, retentionFrom) === retentionWeek(last, retentionFrom));
   for (let day = Math.ceil(retentionFrom / DAY); day < Math.floor(window.start / DAY); day++) {
     const first = day * DAY;
     const last = first + DAY - 1;
     if (last >= liveFrom || last > now) break;
-    if (retentionWeek(first, retentionFrom) === retentionWeek(last, retentionFrom)) summarized.add(day);
+    if (oneWeek(first, last)) summarized.add(day);
   }
-  return { from, summarized };
+  if (aggregate) {
+    for (let day = Math.ceil(window.start / DAY); (day + 1) * DAY - 1 <= window.end; day++) {
+      const first = day * DAY;
+      const last = first + DAY - 1;
+      if (last >= liveFrom || last > now) break;
+      const bucket = bucketIndex(window.buckets, first);
+      if (bucket >= 0 && bucket === bucketIndex(window.buckets, last) && oneWeek(first, last)) aggregated.add(day);
+    }
+  }
+  return { from, summarized, aggregated };
 }
 
 /** The metrics of events given as objects (a visitor's, a test's): they become one block first. */
@@ -342,7 +554,8 @@ export function computeStats(events: readonly NormalizedEvent[], query: StatsQue
 /**
  * The metrics of events given as blocks (an operator's view, cache-view.ts), and of days given only as
  * summaries (with their `day`), which must be days the query does not need as blocks (see neededDays): before
- * the selected and live windows, and inside the retention weeks only wholly within one week and unfiltered.
+ * the selected and live windows, inside the retention weeks only wholly within one week and unfiltered, and
+ * inside the selected window only with their aggregate, wholly within one bucket and unfiltered.
  */
 export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQuery, context: StatsContext, summaries: readonly DaySummary[] = []): DashboardStats {
   const { timeZone, now } = context;
@@ -357,7 +570,13 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
 
   // The filter applies first (§2), to the window and to each of the live and retention windows (§3.3).
   const scoped = applyFilter(columns, columns.between(window.start, window.end), filter);
-  const sessions = summarizeSessions(columns, scoped);
+  const { inWindow, weeks: summarizedWeeks, before: olderSummaries } = classifySummaries(summaries, window, filter, retentionFrom, liveFrom, now);
+  // The aggregated days' strings get their ids before any array is sized by the number of ids.
+  const keys: SessionKeys = { referrers: new Interner(), tags: new Interner() };
+  // Fragments join by day only while day order is id order (every id upper case, aggregateDay).
+  if (inWindow.length > 0 && !columns.canonical) throw new Error('aggregated days beside ids whose order is not time order');
+  const days = inWindow.map(([summary, agg, bucket]) => joinDay(columns, keys, summary, agg, summary.day!, bucket));
+  const sessions = joinSessions(columns, summarizeSessions(columns, scoped), days, keys);
 
   // Event-level metrics and the chart tallies.
   const userCount = columns.userIds.size;
@@ -370,8 +589,7 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   const pageCounts = new Int32Array(accountCount * pageCount);
   const bucketViews = new Int32Array(bucketCount);
   const bucketOf = new Int32Array(scoped.length);
-  let ordered = true;
-  let previousBucket = 0;
+  let windowEvents = scoped.length;
   let distinctUsers = 0;
   let distinctAccounts = 0;
   let withSession = 0;
@@ -401,14 +619,35 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
     pageCounts[account * pageCount + page[position]!]!++;
     const bucket = bucketIndex(window.buckets, time[position]!);
     bucketOf[k] = bucket;
-    if (bucket >= 0) {
-      bucketViews[bucket]!++;
-      if (bucket < previousBucket) ordered = false;
-      previousBucket = bucket;
-    }
+    if (bucket >= 0) bucketViews[bucket]!++;
   }
-  const bucketUsers = distinctPerBucket(scoped, bucketOf, ordered, userOf, userCount, bucketCount);
-  const bucketAccounts = distinctPerBucket(scoped, bucketOf, ordered, accountOf, accountCount, bucketCount);
+  // The aggregated days: their tallies add up, their visitors and accounts are sets.
+  for (const day of days) {
+    const { agg } = day;
+    windowEvents += day.count;
+    withSession += agg.withSession;
+    mobile += agg.mobile;
+    pageloadSum += agg.pageloadSum;
+    pageloads += agg.pageloads;
+    bucketViews[day.bucket]! += day.count;
+    for (let k = 0; k < day.users.length; k++) {
+      const user = day.users[k]!;
+      if (users[user] === 0) {
+        users[user] = 1;
+        distinctUsers++;
+      }
+    }
+    for (let k = 0; k < day.accounts.length; k++) {
+      const account = day.accounts[k]!;
+      if (accounts[account] === 0) {
+        accounts[account] = 1;
+        distinctAccounts++;
+      }
+    }
+    for (let k = 0; k < day.pages.length; k += 3) pageCounts[day.pages[k]! * pageCount + day.pages[k + 1]!]! += day.pages[k + 2]!;
+  }
+  const bucketUsers = distinctPerBucket(scoped, bucketOf, userOf, userCount, bucketCount, days.map((day) => [day.bucket, day.users] as const));
+  const bucketAccounts = distinctPerBucket(scoped, bucketOf, accountOf, accountCount, bucketCount, days.map((day) => [day.bucket, day.accounts] as const));
 
   // Session-level metrics.
   let bounces = 0;
@@ -418,16 +657,16 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
     const id = sessions.ids[k]!;
     const count = sessions.events[id]!;
     if (count === 1) bounces++;
-    landings[page[sessions.first[id]!]!]!++;
+    landings[sessions.landing[id]!]!++;
     // §2.5: only sessions with two or more events have an exit page.
-    if (count >= 2) exits[page[sessions.last[id]!]!]!++;
+    if (count >= 2) exits[sessions.exit[id]!]!++;
   }
 
   let returningUsers: number | null;
   if (window.preset === '6months') returningUsers = null; // D9: shown as "–"
   else if (distinctUsers === 0) returningUsers = 0;
   else {
-    returningUsers = 1 - newUsers(columns, users, distinctUsers, window.start) / distinctUsers;
+    returningUsers = 1 - newUsers(columns, users, distinctUsers, window.start, olderSummaries) / distinctUsers;
   }
 
   const pages: PageRow[] = [];
@@ -444,7 +683,6 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   const weekSizes = [0, 0, 0, 0];
   const weekOf = new Uint8Array(retention.length);
   for (let k = 0; k < retention.length; k++) weekSizes[(weekOf[k] = retentionWeek(time[retention[k]!]!, retentionFrom))]!++;
-  const summarizedWeeks = retentionSummaries(summaries, window, filter, retentionFrom, liveFrom, now);
   const weeks = weekSizes.map((size) => new Int32Array(size));
   const filled = [0, 0, 0, 0];
   for (let k = 0; k < retention.length; k++) weeks[weekOf[k]!]![filled[weekOf[k]!]!++] = retention[k]!;
@@ -470,16 +708,16 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
     avgPageDepth: sessions.count > 0 ? withSession / sessions.count : null,
     bounceRate: sessions.count > 0 ? bounces / sessions.count : 0,
     returningUsers,
-    mobileShare: scoped.length > 0 ? mobile / scoped.length : null,
+    mobileShare: windowEvents > 0 ? mobile / windowEvents : null,
     avgPageload: pageloads > 0 ? pageloadSum / pageloads : null,
     pageviews: chart(window, bucketViews, bucketUsers, bucketAccounts, timeZone),
     pages,
     landingPages: pageRows(landings, columns.pageIds.keys),
     exitPages: pageRows(exits, columns.pageIds.keys),
-    referrers: sessionRows(sessions, (id) => sessionReferrer(columns, sessions, id) ?? NONE_REFERRER),
-    campaigns: sessionRows(sessions, (id) => sessionTag(columns, sessions, id, 'campaign')),
-    sources: sessionRows(sessions, (id) => sessionTag(columns, sessions, id, 'source')),
-    geo: sessionRows(sessions, (id) => sessionGeo(columns, sessions, id) ?? NONE_GEOLOCATION),
+    referrers: sessionRows(sessions, sessions.referrer, keys.referrers.keys, NONE_REFERRER),
+    campaigns: sessionRows(sessions, sessions.campaign, keys.tags.keys, null),
+    sources: sessionRows(sessions, sessions.source, keys.tags.keys, null),
+    geo: sessionRows(sessions, sessions.geo, columns.geoIds.keys, NONE_GEOLOCATION),
     liveUsers: countUsers(columns, live),
     livePages: livePages(columns, live),
     retentionMatrix: retentionMatrix(

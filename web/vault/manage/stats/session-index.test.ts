@@ -1,0 +1,54 @@
+// Sessions to ids (columns.ts SessionIndex): UUIDs as the vault writes them by their 128 bits, anything else
+// by its string, and never two different sessionIds on one id.
+import { describe, expect, it } from 'vitest';
+import { SessionIndex, uuidWords } from './columns.ts';
+
+const UUID = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff';
+
+describe('uuidWords', () => {
+  it('reads the lower-case 8-4-4-4-12 spelling only', () => {
+    const out = new Uint32Array(5);
+    expect(uuidWords(UUID, out, 1)).toBe(true);
+    expect([...out]).toEqual([0, 0x0f1e2d3c, 0x4b5a4978, 0x8695a4b3, 0xc2d1e0ff]);
+    for (const other of [UUID.toUpperCase(), UUID.replace(/-/g, ''), `${UUID}0`, UUID.replace('-', '_'), UUID.replace('f', 'g'), '', 42, null]) {
+      expect(uuidWords(other, out, 0), String(other)).toBe(false);
+    }
+  });
+});
+
+describe('SessionIndex', () => {
+  it('gives a UUID one id by string and by bits, and other spellings ids of their own', () => {
+    const index = new SessionIndex();
+    const words = new Uint32Array(4);
+    uuidWords(UUID, words, 0);
+    const id = index.intern(UUID);
+    expect(index.internBits(words, 0)).toBe(id);
+    expect(index.intern(UUID)).toBe(id);
+    expect(index.name(id)).toBeNull();
+    const upper = index.intern(UUID.toUpperCase());
+    expect(upper).not.toBe(id);
+    expect(index.name(upper)).toBe(UUID.toUpperCase());
+    // A number and its string are one session, as the columns' interning always had them.
+    expect(index.intern(7)).toBe(index.intern('7'));
+    // The all-zero UUID is not the zero bits of a named id.
+    expect(index.intern('00000000-0000-0000-0000-000000000000')).not.toBe(upper);
+    const back = new Uint32Array(4);
+    index.bitsOf(id, back, 0);
+    expect([...back]).toEqual([...words]);
+    expect(index.size).toBe(4);
+  });
+
+  it('keeps every id while the table grows', () => {
+    const index = new SessionIndex();
+    const words = new Uint32Array(4 * 20_000);
+    const ids: number[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      // Only the last word differs: the hash must mix all four.
+      words.set([1, 2, 3, n], n * 4);
+      ids.push(index.internBits(words, n * 4));
+    }
+    expect(new Set(ids).size).toBe(20_000);
+    for (let n = 0; n < 20_000; n++) expect(index.internBits(words, n * 4)).toBe(ids[n]);
+    expect(index.size).toBe(20_000);
+  });
+});
