@@ -361,7 +361,9 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       base.search = i % 2 === 0 ? '?range=6&resolution=months' : '';
       const label = i % 2 === 0 ? 'warm 6 months' : 'warm 7 days';
+      const profiler = process.env.PROFILE_WARM ? await startProfiler(week.context, week.page) : null;
       warm.push(await measure(week.page, label, () => week.page.goto(base.href, { waitUntil: 'commit' })));
+      if (profiler) await stopProfiler(profiler, process.env.PROFILE_WARM, `quick-${i + 1}-${label.replace(/ /g, '-')}`);
       if (process.env.TIMELINE) await timeline(week.page, label);
     }
     console.log(`QUICK: cold 7 days ${fmt(week.cold)} ms; warm ${warm.map(fmt).join(', ')} ms`);

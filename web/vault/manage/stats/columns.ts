@@ -54,10 +54,10 @@ const HEX = new Int8Array(128).fill(-1);
 
 /**
  * The 128 bits of a sessionId that is a UUID as the vault writes them (lower-case hex, 8-4-4-4-12) into
- * out[at..at+3]; false for any other value, which is then kept as a string. Only that one spelling converts, so
- * two different sessionIds never share their bits.
+ * out[at..at+3] (as signed 32-bit words); false for any other value, which is then kept as a string. Only that
+ * one spelling converts, so two different sessionIds never share their bits.
  */
-export function uuidWords(value: unknown, out: Uint32Array, at: number): boolean {
+export function uuidWords(value: unknown, out: Int32Array, at: number): boolean {
   if (typeof value !== 'string' || value.length !== 36) return false;
   let word = 0;
   let digits = 0;
@@ -71,12 +71,17 @@ export function uuidWords(value: unknown, out: Uint32Array, at: number): boolean
     if (digit < 0) return false;
     word = (word << 4) | digit;
     if (++digits === 8) {
-      out[at++] = word >>> 0;
+      out[at++] = word;
       word = 0;
       digits = 0;
     }
   }
   return true;
+}
+
+/** The slot hash of a UUID's four words. */
+function slotHash(a: number, b: number, c: number, d: number): number {
+  return Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2f) >>> 0;
 }
 
 /**
@@ -86,12 +91,12 @@ export function uuidWords(value: unknown, out: Uint32Array, at: number): boolean
 export class SessionIndex {
   private slots = new Int32Array(1 << 12).fill(-1);
   /** 4 words per id (zero for ids that are no UUID). */
-  private bits = new Uint32Array(4 << 11);
+  private bits = new Int32Array(4 << 11);
   private count = 0;
   private readonly byName = new Map<string, number>();
   /** The sessionId strings of the ids that are no UUID. */
   private readonly names = new Map<number, string>();
-  private readonly scratch = new Uint32Array(4);
+  private readonly scratch = new Int32Array(4);
 
   get size(): number {
     return this.count;
@@ -99,7 +104,11 @@ export class SessionIndex {
 
   /** The id of a sessionId. */
   intern(value: unknown): number {
-    if (uuidWords(value, this.scratch, 0)) return this.internBits(this.scratch, 0);
+    if (uuidWords(value, this.scratch, 0)) {
+      const out = new Int32Array(1);
+      this.internBits(this.scratch, 1, out, 0);
+      return out[0]!;
+    }
     const name = String(value);
     let id = this.byName.get(name);
     if (id === undefined) {
@@ -110,42 +119,40 @@ export class SessionIndex {
     return id;
   }
 
-  /** The id of the UUID whose bits are words[at..at+3]. */
-  internBits(words: Uint32Array, at: number): number {
-    const a = words[at]!;
-    const b = words[at + 1]!;
-    const c = words[at + 2]!;
-    const d = words[at + 3]!;
-    let mask = this.slots.length - 1;
-    let slot = (Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2f) >>> 0) & mask;
-    const bits = this.bits;
-    for (;;) {
-      const id = this.slots[slot]!;
-      if (id < 0) break;
-      const k = id * 4;
-      if (bits[k] === a && bits[k + 1] === b && bits[k + 2] === c && bits[k + 3] === d && !this.names.has(id)) return id;
-      slot = (slot + 1) & mask;
-    }
-    const id = this.next();
-    const k = id * 4;
-    this.bits[k] = a;
-    this.bits[k + 1] = b;
-    this.bits[k + 2] = c;
-    this.bits[k + 3] = d;
-    this.slots[slot] = id;
-    if (this.count * 2 > this.slots.length) {
-      // Keep the table at most half full.
-      this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-      mask = this.slots.length - 1;
-      for (let other = 0; other < this.count; other++) {
-        if (this.names.has(other)) continue;
-        const j = other * 4;
-        let s = (Math.imul(this.bits[j]! ^ Math.imul(this.bits[j + 1]!, 0x9e3779b1) ^ Math.imul(this.bits[j + 2]!, 0x85ebca6b) ^ Math.imul(this.bits[j + 3]!, 0xc2b2ae35), 0x27d4eb2f) >>> 0) & mask;
-        while (this.slots[s]! >= 0) s = (s + 1) & mask;
-        this.slots[s] = other;
+  /**
+   * The ids of `count` UUIDs given as words (4 each) into out[outAt..]. One call per list: a page load runs
+   * this cold, for a quarter of a million sessions, where a call per session would cost more than its lookup.
+   */
+  internBits(words: Int32Array, count: number, out: Int32Array, outAt: number): void {
+    for (let n = 0; n < count; n++) {
+      const at = n * 4;
+      const a = words[at]!;
+      const b = words[at + 1]!;
+      const c = words[at + 2]!;
+      const d = words[at + 3]!;
+      const slots = this.slots;
+      const bits = this.bits;
+      const mask = slots.length - 1;
+      let slot = slotHash(a, b, c, d) & mask;
+      let id = slots[slot]!;
+      while (id >= 0) {
+        const k = id * 4;
+        if (bits[k] === a && bits[k + 1] === b && bits[k + 2] === c && bits[k + 3] === d) break;
+        slot = (slot + 1) & mask;
+        id = slots[slot]!;
       }
+      if (id < 0) {
+        id = this.next();
+        const k = id * 4;
+        this.bits[k] = a;
+        this.bits[k + 1] = b;
+        this.bits[k + 2] = c;
+        this.bits[k + 3] = d;
+        slots[slot] = id;
+        if (this.count * 2 > slots.length) this.grow();
+      }
+      out[outAt + n] = id;
     }
-    return id;
   }
 
   /** The sessionId string of an id that is no UUID, else null (then `bitsOf` has it). */
@@ -154,14 +161,28 @@ export class SessionIndex {
   }
 
   /** Copies the bits of a UUID id into out[at..at+3]. */
-  bitsOf(id: number, out: Uint32Array, at: number): void {
+  bitsOf(id: number, out: Int32Array, at: number): void {
     out.set(this.bits.subarray(id * 4, id * 4 + 4), at);
+  }
+
+  /** Doubles the table, keeping it at most half full. */
+  private grow(): void {
+    const slots = (this.slots = new Int32Array(this.slots.length * 2).fill(-1));
+    const mask = slots.length - 1;
+    const bits = this.bits;
+    for (let id = 0; id < this.count; id++) {
+      if (this.names.has(id)) continue;
+      const k = id * 4;
+      let slot = slotHash(bits[k]!, bits[k + 1]!, bits[k + 2]!, bits[k + 3]!) & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
   }
 
   private next(): number {
     const id = this.count++;
     if (this.count * 4 > this.bits.length) {
-      const grown = new Uint32Array(this.bits.length * 2);
+      const grown = new Int32Array(this.bits.length * 2);
       grown.set(this.bits);
       this.bits = grown;
     }
@@ -170,36 +191,35 @@ export class SessionIndex {
 }
 
 /**
- * Visitors (secretIds) to dense ids. A view codes every block and summary with its one visitor numbering
- * (event-block.ts UserNumbers), so a code already names a visitor: then ids come from codes, with no string
- * hashed. Blocks with dictionaries of their own (a visitor's events, the first cache format) go by the
- * secretId string instead; "no secretId" (code 0) is the visitor "undefined", as in the first implementation.
+ * Visitors (secretIds) to ids. A view codes every block and summary with its one visitor numbering
+ * (event-block.ts UserNumbers), so a code already names a visitor: then the code is the id (0 for "no
+ * secretId"), with no string hashed and no table. Blocks with dictionaries of their own (a visitor's events,
+ * the first cache format) go by the secretId string instead, to dense ids; "no secretId" (code 0) is the
+ * visitor "undefined", as in the first implementation.
  */
 export class UserIndex {
   private readonly strings = new Interner();
-  private readonly byCode: Int32Array | null;
-  private count = 0;
 
-  constructor(private readonly shared: readonly unknown[] | null) {
-    this.byCode = shared === null ? null : new Int32Array(shared.length + 1).fill(-1);
+  constructor(private readonly shared: readonly unknown[] | null) {}
+
+  /** One more than the greatest id. */
+  get size(): number {
+    return this.shared === null ? this.strings.size : this.shared.length + 1;
   }
 
-  get size(): number {
-    return this.byCode === null ? this.strings.size : this.count;
+  /** Whether codes of this dictionary are ids. */
+  byCode(dict: readonly unknown[]): boolean {
+    return dict === this.shared;
   }
 
   /** The id of a dictionary code, or -1 when that visitor has none yet. */
   lookup(dict: readonly unknown[], code: number): number {
-    if (this.byCode !== null && dict === this.shared) return this.byCode[code]!;
+    if (dict === this.shared) return code;
     return this.strings.get(code === 0 ? 'undefined' : String(dict[code - 1])) ?? -1;
   }
 
   intern(dict: readonly unknown[], code: number): number {
-    if (this.byCode !== null && dict === this.shared) {
-      let id = this.byCode[code]!;
-      if (id < 0) id = this.byCode[code] = this.count++;
-      return id;
-    }
+    if (dict === this.shared) return code;
     return this.strings.intern(code === 0 ? 'undefined' : String(dict[code - 1]));
   }
 }

@@ -6,7 +6,7 @@
 //
 // Binary layout (little-endian): u32 header length | header JSON (utf-8) | padding to 4 |
 //   pages  Int32 triples [account, page, count], indices into the header's strings
-//   uuids  Uint32, 4 per session that is a UUID (SessionIndex)
+//   uuids  Int32, 4 per session that is a UUID (SessionIndex)
 //   facts  SESSION_FACTS per session (the UUIDs', then the header's others'), each stored + 1 as Uint16 when
 //          every one fits, else as Int32 (see DayAggregate.facts); padded to 4
 import type { EventBlock } from '../event-block.ts';
@@ -37,7 +37,7 @@ export interface DayAggregate {
   /** [account, page, count] per page and account seen that day (§2.3). */
   pages: Int32Array;
   /** The day's sessions that are UUIDs, as 4 words each (columns.ts uuidWords), then the others' strings. */
-  uuids: Uint32Array;
+  uuids: Int32Array;
   others: string[];
   /**
    * Per session (the UUIDs first, then the others), SESSION_FACTS ints: its events that day, its first event's page (landing) and last event's
@@ -100,7 +100,7 @@ export function aggregateDay(block: EventBlock): DayAggregate | undefined {
   // UUID sessions first, then the others.
   const order: number[] = [];
   const others: string[] = [];
-  const uuids = new Uint32Array(sessions.count * 4);
+  const uuids = new Int32Array(sessions.count * 4);
   let uuidCount = 0;
   for (let k = 0; k < sessions.count; k++) {
     const id = sessions.ids[k]!;
@@ -143,7 +143,7 @@ export function serializeAggregate(aggregate: DayAggregate): Uint8Array<ArrayBuf
   new DataView(out.buffer).setUint32(0, head.length, true);
   out.set(head, 4);
   new Int32Array(out.buffer, start, pages.length).set(pages);
-  new Uint32Array(out.buffer, start + pages.length * 4, uuids.length).set(uuids);
+  new Int32Array(out.buffer, start + pages.length * 4, uuids.length).set(uuids);
   const stored = narrow ? new Uint16Array(out.buffer, factsAt, facts.length) : new Int32Array(out.buffer, factsAt, facts.length);
   for (let k = 0; k < facts.length; k++) stored[k] = facts[k]! + 1;
   return out;
@@ -167,7 +167,7 @@ export function parseAggregate(bytes: Uint8Array): DayAggregate {
   if (header.pages % 3 !== 0 || data.byteLength !== factsAt + ((count * (header.narrow ? 2 : 4) + 3) & ~3)) throw new Error('a truncated aggregate');
   const buffer = data.buffer as ArrayBuffer;
   const pages = new Int32Array(buffer, data.byteOffset + start, header.pages);
-  const uuids = new Uint32Array(buffer, data.byteOffset + start + header.pages * 4, header.uuids * 4);
+  const uuids = new Int32Array(buffer, data.byteOffset + start + header.pages * 4, header.uuids * 4);
   const stored = header.narrow ? new Uint16Array(buffer, data.byteOffset + factsAt, count) : new Int32Array(buffer, data.byteOffset + factsAt, count);
   const limit = header.strings.length;
   for (let k = 0; k < pages.length; k += 3) if (!(pages[k]! >= 0 && pages[k]! < limit && pages[k + 1]! >= 0 && pages[k + 1]! < limit)) throw new Error('a page outside the strings');

@@ -7,9 +7,9 @@ const UUID = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff';
 
 describe('uuidWords', () => {
   it('reads the lower-case 8-4-4-4-12 spelling only', () => {
-    const out = new Uint32Array(5);
+    const out = new Int32Array(5);
     expect(uuidWords(UUID, out, 1)).toBe(true);
-    expect([...out]).toEqual([0, 0x0f1e2d3c, 0x4b5a4978, 0x8695a4b3, 0xc2d1e0ff]);
+    expect([...out]).toEqual([0, 0x0f1e2d3c, 0x4b5a4978, 0x8695a4b3 | 0, 0xc2d1e0ff | 0]);
     for (const other of [UUID.toUpperCase(), UUID.replace(/-/g, ''), `${UUID}0`, UUID.replace('-', '_'), UUID.replace('f', 'g'), '', 42, null]) {
       expect(uuidWords(other, out, 0), String(other)).toBe(false);
     }
@@ -19,10 +19,12 @@ describe('uuidWords', () => {
 describe('SessionIndex', () => {
   it('gives a UUID one id by string and by bits, and other spellings ids of their own', () => {
     const index = new SessionIndex();
-    const words = new Uint32Array(4);
+    const words = new Int32Array(4);
     uuidWords(UUID, words, 0);
     const id = index.intern(UUID);
-    expect(index.internBits(words, 0)).toBe(id);
+    const out = new Int32Array(1);
+    index.internBits(words, 1, out, 0);
+    expect(out[0]).toBe(id);
     expect(index.intern(UUID)).toBe(id);
     expect(index.name(id)).toBeNull();
     const upper = index.intern(UUID.toUpperCase());
@@ -32,7 +34,7 @@ describe('SessionIndex', () => {
     expect(index.intern(7)).toBe(index.intern('7'));
     // The all-zero UUID is not the zero bits of a named id.
     expect(index.intern('00000000-0000-0000-0000-000000000000')).not.toBe(upper);
-    const back = new Uint32Array(4);
+    const back = new Int32Array(4);
     index.bitsOf(id, back, 0);
     expect([...back]).toEqual([...words]);
     expect(index.size).toBe(4);
@@ -40,15 +42,17 @@ describe('SessionIndex', () => {
 
   it('keeps every id while the table grows', () => {
     const index = new SessionIndex();
-    const words = new Uint32Array(4 * 20_000);
-    const ids: number[] = [];
-    for (let n = 0; n < 20_000; n++) {
-      // Only the last word differs: the hash must mix all four.
-      words.set([1, 2, 3, n], n * 4);
-      ids.push(index.internBits(words, n * 4));
-    }
+    const words = new Int32Array(4 * 20_000);
+    // Only the last word differs: the hash must mix all four.
+    for (let n = 0; n < 20_000; n++) words.set([1, 2, 3, n], n * 4);
+    const ids = new Int32Array(20_000);
+    // In two calls, so the table grows between and within them.
+    index.internBits(words, 5_000, ids, 0);
+    index.internBits(words.subarray(5_000 * 4), 15_000, ids, 5_000);
     expect(new Set(ids).size).toBe(20_000);
-    for (let n = 0; n < 20_000; n++) expect(index.internBits(words, n * 4)).toBe(ids[n]);
+    const again = new Int32Array(20_000);
+    index.internBits(words, 20_000, again, 0);
+    expect([...again]).toEqual([...ids]);
     expect(index.size).toBe(20_000);
   });
 });

@@ -159,47 +159,49 @@ interface WindowDay {
   agg: DayAggregate;
 }
 
-/** Ids of a day's strings in one interner, each looked up once (-2 until then). */
-function stringIds(strings: readonly string[], ids: Interner): (at: number) => number {
+/**
+ * Maps the string indices at `offset` of every `stride` ints of `from` (-1 for none) to their ids in one
+ * interner, each string looked up once, into `to`. One plain loop per member: a page load runs this code
+ * cold, where a call per value would cost more than the lookup.
+ */
+function mapStrings(from: Int32Array, to: Int32Array, offset: number, stride: number, strings: readonly string[], ids: Interner): void {
   const map = new Int32Array(strings.length).fill(-2);
-  return (at) => {
-    if (at < 0) return -1;
-    let id = map[at]!;
-    if (id === -2) id = map[at] = ids.intern(strings[at]!);
-    return id;
-  };
+  for (let at = offset; at < from.length; at += stride) {
+    const index = from[at]!;
+    if (index < 0) {
+      to[at] = -1;
+      continue;
+    }
+    let id = map[index]!;
+    if (id === -2) id = map[index] = ids.intern(strings[index]!);
+    to[at] = id;
+  }
 }
 
 function joinDay(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, day: number, bucket: number): WindowDay {
   const { d, i: codes } = summary.users;
-  const users = new Int32Array(codes.length);
-  for (let k = 0; k < codes.length; k++) users[k] = columns.userIds.intern(d, codes[k]!);
-  const accounts = Int32Array.from(summary.accounts.filter(([, count]) => count > 0).map(([accountId]) => columns.accountIds.intern(accountId === undefined ? 'undefined' : String(accountId))));
-  const account = stringIds(agg.strings, columns.accountIds);
-  const page = stringIds(agg.strings, columns.pageIds);
-  const pages = new Int32Array(agg.pages.length);
-  for (let k = 0; k < pages.length; k += 3) {
-    pages[k] = account(agg.pages[k]!);
-    pages[k + 1] = page(agg.pages[k + 1]!);
-    pages[k + 2] = agg.pages[k + 2]!;
+  const userIds = columns.userIds;
+  let users = codes;
+  if (!userIds.byCode(d)) {
+    users = new Int32Array(codes.length);
+    for (let k = 0; k < codes.length; k++) users[k] = userIds.intern(d, codes[k]!);
   }
+  const accounts = Int32Array.from(summary.accounts.filter(([, count]) => count > 0).map(([accountId]) => columns.accountIds.intern(accountId === undefined ? 'undefined' : String(accountId))));
+  const pages = agg.pages.slice();
+  mapStrings(agg.pages, pages, 0, 3, agg.strings, columns.accountIds);
+  mapStrings(agg.pages, pages, 1, 3, agg.strings, columns.pageIds);
   const uuidCount = agg.uuids.length / 4;
   const sessions = new Int32Array(uuidCount + agg.others.length);
-  for (let k = 0; k < uuidCount; k++) sessions[k] = columns.sessionIds.internBits(agg.uuids, k * 4);
-  for (let k = 0; k < agg.others.length; k++) sessions[uuidCount + k] = columns.sessionIds.intern(agg.others[k]!);
-  const referrer = stringIds(agg.strings, keys.referrers);
-  const geo = stringIds(agg.strings, columns.geoIds);
-  const tag = stringIds(agg.strings, keys.tags);
-  const facts = new Int32Array(agg.facts.length);
-  for (let at = 0; at < facts.length; at += SESSION_FACTS) {
-    facts[at + F_EVENTS] = agg.facts[at + F_EVENTS]!;
-    facts[at + F_LANDING] = page(agg.facts[at + F_LANDING]!);
-    facts[at + F_EXIT] = page(agg.facts[at + F_EXIT]!);
-    facts[at + F_REFERRER] = referrer(agg.facts[at + F_REFERRER]!);
-    facts[at + F_GEO] = geo(agg.facts[at + F_GEO]!);
-    facts[at + F_CAMPAIGN] = tag(agg.facts[at + F_CAMPAIGN]!);
-    facts[at + F_SOURCE] = tag(agg.facts[at + F_SOURCE]!);
-  }
+  const sessionIds = columns.sessionIds;
+  sessionIds.internBits(agg.uuids, uuidCount, sessions, 0);
+  for (let k = 0; k < agg.others.length; k++) sessions[uuidCount + k] = sessionIds.intern(agg.others[k]!);
+  const facts = agg.facts.slice();
+  mapStrings(agg.facts, facts, F_LANDING, SESSION_FACTS, agg.strings, columns.pageIds);
+  mapStrings(agg.facts, facts, F_EXIT, SESSION_FACTS, agg.strings, columns.pageIds);
+  mapStrings(agg.facts, facts, F_REFERRER, SESSION_FACTS, agg.strings, keys.referrers);
+  mapStrings(agg.facts, facts, F_GEO, SESSION_FACTS, agg.strings, columns.geoIds);
+  mapStrings(agg.facts, facts, F_CAMPAIGN, SESSION_FACTS, agg.strings, keys.tags);
+  mapStrings(agg.facts, facts, F_SOURCE, SESSION_FACTS, agg.strings, keys.tags);
   return { count: summary.count, day, bucket, users, accounts, pages, sessions, facts, agg };
 }
 
@@ -336,10 +338,11 @@ function livePages(columns: EventColumns, selection: Selection): TableRow[] {
  * `summarized` are unread days that lie wholly inside one week (no filter: see neededDays), with that week.
  */
 function retentionMatrix(columns: EventColumns, weeks: readonly Selection[], summarized: ReadonlyArray<readonly [DaySummary, number]>): number[][] {
-  // A summary's visitors as user ids, each dictionary code looked up once (numbered days share one dictionary).
+  // A summary's visitors as user ids: their codes when they are ids, else each code looked up once.
   const codeIds = new Map<readonly unknown[], Int32Array>();
   const summaryIds = summarized.map(([summary, week]) => {
     const { d, i: codes } = summary.users;
+    if (columns.userIds.byCode(d)) return [codes, week] as const;
     let map = codeIds.get(d);
     if (map === undefined) codeIds.set(d, (map = new Int32Array(d.length + 1).fill(-1)));
     const ids = new Int32Array(codes.length);
