@@ -671,6 +671,32 @@ export function summarize(block: EventBlock): DaySummary {
   return summary;
 }
 
+/**
+ * For each visitor of summarize(block).users, in its order: the time of their first and last event that day,
+ * in ms after `dayStart` (two ints each). A day cut by a retention week's edge is then split exactly: a
+ * visitor was seen before the edge when their first event was, and after it when their last was.
+ */
+export function userTimes(block: EventBlock, dayStart: number): Int32Array {
+  const { secretId } = block.columns;
+  const slot = new Int32Array(secretId.d.length + 1).fill(-1);
+  const times: number[] = [];
+  const time = block.time;
+  for (let n = 0; n < block.count; n++) {
+    const code = secretId.i[n]!;
+    if (code === 0) continue;
+    const at = time[n]! - dayStart;
+    let k = slot[code]!;
+    if (k < 0) {
+      slot[code] = k = times.length;
+      times.push(at, at);
+    } else {
+      if (at < times[k]!) times[k] = at;
+      if (at > times[k + 1]!) times[k + 1] = at;
+    }
+  }
+  return Int32Array.from(times);
+}
+
 /** A summary as bytes: u32 header length, header JSON, padding to 4, the visitor codes as Int32. */
 export function serializeSummary(summary: DaySummary, users?: UserNumbers): Uint8Array<ArrayBuffer> {
   const shared = users !== undefined && summary.users.d === users.names;

@@ -9,6 +9,8 @@
 //   uuids  Int32, 4 per session that is a UUID (SessionIndex)
 //   facts  SESSION_FACTS per session (the UUIDs', then the header's others'), each stored + 1 as Uint16 when
 //          every one fits, else as Int32 (see DayAggregate.facts); padded to 4
+//   times  Int32, 2 per visitor of the day's summary (DayAggregate.times)
+import { userTimes } from '../event-block.ts';
 import type { EventBlock } from '../event-block.ts';
 import { EventColumns, MOBILE } from './columns.ts';
 import { sessionGeo, sessionTag, summarizeSessions } from './sessions.ts';
@@ -24,7 +26,8 @@ export const F_GEO = 4;
 export const F_CAMPAIGN = 5;
 export const F_SOURCE = 6;
 
-const VERSION = 2;
+const VERSION = 3;
+const DAY = 86_400_000;
 
 export interface DayAggregate {
   /** Events with a sessionId, mobile events, and the sum and number of page load measurements (§2.1). */
@@ -45,6 +48,11 @@ export interface DayAggregate {
    * utm_source of the day's events that have one (§2.7, §2.8); "first" and "last" by eventId.
    */
   facts: Int32Array;
+  /**
+   * The first and last event time (ms after the day's start) of each visitor of the day's summary, in its
+   * order (event-block.ts userTimes): what a retention week edge that cuts the day needs.
+   */
+  times: Int32Array;
 }
 
 /**
@@ -129,23 +137,30 @@ export function aggregateDay(block: EventBlock): DayAggregate | undefined {
     facts[at + F_SOURCE] = optional(sessionTag(columns, sessions, id, 'source'));
   });
   if (!valid) return undefined;
-  return { withSession, mobile, pageloadSum, pageloads, strings, pages: Int32Array.from(pages), uuids: uuids.slice(0, uuidCount * 4), others, facts };
+  const times = userTimes(block, Math.floor(block.time[0]! / DAY) * DAY);
+  // Every event of a day record lies on that day (cache-view.ts dayKey).
+  for (let k = 0; k < times.length; k++) if (!(times[k]! >= 0 && times[k]! < DAY)) return undefined;
+  return { withSession, mobile, pageloadSum, pageloads, strings, pages: Int32Array.from(pages), uuids: uuids.slice(0, uuidCount * 4), others, facts, times };
 }
 
 export function serializeAggregate(aggregate: DayAggregate): Uint8Array<ArrayBuffer> {
-  const { withSession, mobile, pageloadSum, pageloads, strings, pages, uuids, others, facts } = aggregate;
+  const { withSession, mobile, pageloadSum, pageloads, strings, pages, uuids, others, facts, times } = aggregate;
   let narrow = true;
   for (let k = 0; k < facts.length && narrow; k++) narrow = facts[k]! + 1 < 0xffff;
-  const head = new TextEncoder().encode(JSON.stringify({ v: VERSION, withSession, mobile, pageloadSum, pageloads, strings, others, uuids: uuids.length / 4, pages: pages.length, narrow }));
+  const head = new TextEncoder().encode(
+    JSON.stringify({ v: VERSION, withSession, mobile, pageloadSum, pageloads, strings, others, uuids: uuids.length / 4, pages: pages.length, narrow, times: times.length }),
+  );
   const start = (4 + head.length + 3) & ~3;
   const factsAt = start + (pages.length + uuids.length) * 4;
-  const out = new Uint8Array(factsAt + ((facts.length * (narrow ? 2 : 4) + 3) & ~3));
+  const timesAt = factsAt + ((facts.length * (narrow ? 2 : 4) + 3) & ~3);
+  const out = new Uint8Array(timesAt + times.length * 4);
   new DataView(out.buffer).setUint32(0, head.length, true);
   out.set(head, 4);
   new Int32Array(out.buffer, start, pages.length).set(pages);
   new Int32Array(out.buffer, start + pages.length * 4, uuids.length).set(uuids);
   const stored = narrow ? new Uint16Array(out.buffer, factsAt, facts.length) : new Int32Array(out.buffer, factsAt, facts.length);
   for (let k = 0; k < facts.length; k++) stored[k] = facts[k]! + 1;
+  new Int32Array(out.buffer, timesAt, times.length).set(times);
   return out;
 }
 
@@ -158,13 +173,15 @@ export function parseAggregate(bytes: Uint8Array): DayAggregate {
     pages: number;
     uuids: number;
     narrow: boolean;
+    times: number;
   };
   if (header.v !== VERSION || !Array.isArray(header.strings) || !Array.isArray(header.others)) throw new Error('unknown aggregate format');
   const start = (4 + length + 3) & ~3;
   const sessions = header.uuids + header.others.length;
   const factsAt = start + (header.pages + header.uuids * 4) * 4;
   const count = sessions * SESSION_FACTS;
-  if (header.pages % 3 !== 0 || data.byteLength !== factsAt + ((count * (header.narrow ? 2 : 4) + 3) & ~3)) throw new Error('a truncated aggregate');
+  const timesAt = factsAt + ((count * (header.narrow ? 2 : 4) + 3) & ~3);
+  if (header.pages % 3 !== 0 || header.times % 2 !== 0 || data.byteLength !== timesAt + header.times * 4) throw new Error('a truncated aggregate');
   const buffer = data.buffer as ArrayBuffer;
   const pages = new Int32Array(buffer, data.byteOffset + start, header.pages);
   const uuids = new Int32Array(buffer, data.byteOffset + start + header.pages * 4, header.uuids * 4);
@@ -178,5 +195,7 @@ export function parseAggregate(bytes: Uint8Array): DayAggregate {
     facts[k] = value;
     if (++field === SESSION_FACTS) field = 0;
   }
-  return { withSession: header.withSession, mobile: header.mobile, pageloadSum: header.pageloadSum, pageloads: header.pageloads, strings: header.strings, pages, uuids, others: header.others, facts };
+  const times = new Int32Array(buffer, data.byteOffset + timesAt, header.times);
+  for (let k = 0; k < times.length; k++) if (!(times[k]! >= 0 && times[k]! < DAY)) throw new Error('a time outside the day');
+  return { withSession: header.withSession, mobile: header.mobile, pageloadSum: header.pageloadSum, pageloads: header.pageloads, strings: header.strings, pages, uuids, others: header.others, facts, times };
 }

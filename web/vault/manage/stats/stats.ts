@@ -490,11 +490,26 @@ function classifySummaries(
       inWindow.push([summary, summary.agg, bucket]);
     } else before.push(summary);
     if (last < retentionFrom || first > now) continue;
+    if (filter !== null || last >= liveFrom) throw new Error(`day ${summary.day} is inside the retention or live window but was not read`);
     const week = retentionWeek(first, retentionFrom);
-    if (filter !== null || first < retentionFrom || last >= liveFrom || week !== retentionWeek(last, retentionFrom)) {
-      throw new Error(`day ${summary.day} is cut by the retention or live window but was not read`);
+    if (first >= retentionFrom && week === retentionWeek(last, retentionFrom)) {
+      weeks.push([summary, week]);
+      continue;
     }
-    weeks.push([summary, week]);
+    // Cut by one edge (weeks are longer than a day): who was seen before it and after it, from the times.
+    const times = summary.agg?.times;
+    if (times === undefined || times.length !== summary.users.i.length * 2) throw new Error(`day ${summary.day} is cut by a retention week but was not read`);
+    const edge = first < retentionFrom ? retentionFrom : retentionFrom + (week + 1) * WEEK;
+    const split = edge - first;
+    const early: number[] = [];
+    const late: number[] = [];
+    const codes = summary.users.i;
+    for (let k = 0; k < codes.length; k++) {
+      if (times[2 * k]! < split) early.push(codes[k]!);
+      if (times[2 * k + 1]! >= split) late.push(codes[k]!);
+    }
+    if (edge > retentionFrom) weeks.push([{ ...summary, users: { d: summary.users.d, i: Int32Array.from(early) } }, week]);
+    weeks.push([{ ...summary, users: { d: summary.users.d, i: Int32Array.from(late) } }, retentionWeek(edge, retentionFrom)]);
   }
   return { inWindow, weeks, before };
 }
@@ -509,10 +524,12 @@ function retentionWeek(time: number, retentionFrom: number): number {
  * neededFrom on, except
  * - `summarized`: days before the selected window that lie wholly inside one retention week and outside the
  *   live window. The retention matrix only asks who was seen in each week, which such a day's summary (its
- *   visitors) answers; the days a week edge cuts stay blocks.
- * - `aggregated` (only when `aggregate`, i.e. the answer carries no events): days wholly inside the selected
- *   window and one of its chart buckets, outside the live window, and inside one retention week or before the
- *   weeks. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them.
+ *   visitors) answers.
+ * - `aggregated` (only when `aggregate`, i.e. the answer carries no events): days outside the live window
+ *   that lie wholly inside the selected window and one of its chart buckets, or before the window and cut by a
+ *   retention week's edge. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them,
+ *   and its visitors' first and last times split a cut day at the edge. Without `aggregate` those days are
+ *   blocks.
  * With a filter every day from `from` on is needed: the filter applies to the retention weeks too (§3.3), and
  * to each event of the window.
  */
@@ -531,11 +548,14 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
   const retentionFrom = now - 4 * WEEK;
   const liveFrom = now - LIVE_WINDOW;
   const oneWeek = (first: number, last: number) => last < retentionFrom || (first >= retentionFrom && retentionWeek(first, retentionFrom) === retentionWeek(last, retentionFrom));
-  for (let day = Math.ceil(retentionFrom / DAY); day < Math.floor(window.start / DAY); day++) {
+  // Days before the window in the retention weeks: those cut by a week's edge need their aggregate's times.
+  for (let day = Math.floor(retentionFrom / DAY); day < Math.floor(window.start / DAY); day++) {
     const first = day * DAY;
     const last = first + DAY - 1;
     if (last >= liveFrom || last > now) break;
+    if (last < retentionFrom) continue;
     if (oneWeek(first, last)) summarized.add(day);
+    else if (aggregate) aggregated.add(day);
   }
   if (aggregate) {
     for (let day = Math.ceil(window.start / DAY); (day + 1) * DAY - 1 <= window.end; day++) {
@@ -543,7 +563,7 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
       const last = first + DAY - 1;
       if (last >= liveFrom || last > now) break;
       const bucket = bucketIndex(window.buckets, first);
-      if (bucket >= 0 && bucket === bucketIndex(window.buckets, last) && oneWeek(first, last)) aggregated.add(day);
+      if (bucket >= 0 && bucket === bucketIndex(window.buckets, last)) aggregated.add(day);
     }
   }
   return { from, summarized, aggregated };
