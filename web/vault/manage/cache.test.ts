@@ -103,6 +103,23 @@ async function dataset(count: number, users: number, first = 1) {
   return { secrets, encrypted, events };
 }
 
+/**
+ * Twelve events of four visitors served as the account's first page (then nothing new): four 60 days back, of
+ * two visitors who came back within the last hour, two 12 days back (a day wholly inside the third retention
+ * week), the rest today. `old` and `mid` give those days' eventIds.
+ */
+async function serveSpread() {
+  const DAY = 86_400_000;
+  const { encrypted, events } = await dataset(12, 4);
+  const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
+  [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
+  const mid = (n: number) => ulid(T0 - 12 * DAY + n * 1000, `m${n}`);
+  [4, 9].forEach((index, n) => (events[index]!.eventId = mid(n)));
+  apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
+  apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+  return { old, mid };
+}
+
 function counters() {
   return { rsa: vi.spyOn(webCryptoProvider, 'decryptAsymmetric'), aes: vi.spyOn(webCryptoProvider, 'decryptSymmetric') };
 }
@@ -252,16 +269,7 @@ describe('the encrypted local cache', () => {
   });
 
   it('a page load reads only the days its query looks at; the rest stand in as summaries until needed', async () => {
-    const DAY = 86_400_000;
-    const { encrypted, events } = await dataset(12, 4);
-    // Four events 60 days back, of two visitors who came back within the last hour.
-    const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
-    [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
-    // Two 12 days back: a day wholly inside the third retention week, which only asks who was seen then.
-    const mid = (n: number) => ulid(T0 - 12 * DAY + n * 1000, `m${n}`);
-    [4, 9].forEach((index, n) => (events[index]!.eventId = mid(n)));
-    apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
-    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const { old, mid } = await serveSpread();
     const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' } };
     const weekFull = (await send()).result;
     const halfFull = (await send(sixMonths)).result;
@@ -303,15 +311,7 @@ describe('the encrypted local cache', () => {
   });
 
   it('a long range without events reads the aggregates of the days wholly inside it, not their blocks', async () => {
-    const DAY = 86_400_000;
-    const { encrypted, events } = await dataset(12, 4);
-    // Four events 60 days back and two 12 days back (inside the third retention week); the rest today.
-    const old = (n: number) => ulid(T0 - 60 * DAY + n * 1000, `o${n}`);
-    [2, 3, 6, 7].forEach((index, n) => (events[index]!.eventId = old(n)));
-    const mid = (n: number) => ulid(T0 - 12 * DAY + n * 1000, `m${n}`);
-    [4, 9].forEach((index, n) => (events[index]!.eventId = mid(n)));
-    apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
-    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const { old, mid } = await serveSpread();
     const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' }, events: false };
     const full = (await send(sixMonths)).result;
     expect((full as unknown as DashboardStats).pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(12);
