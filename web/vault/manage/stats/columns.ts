@@ -97,6 +97,7 @@ export class SessionIndex {
   /** The sessionId strings of the ids that are no UUID. */
   private readonly names = new Map<number, string>();
   private readonly scratch = new Int32Array(4);
+  private readonly one = new Int32Array(1);
 
   get size(): number {
     return this.count;
@@ -105,9 +106,8 @@ export class SessionIndex {
   /** The id of a sessionId. */
   intern(value: unknown): number {
     if (uuidWords(value, this.scratch, 0)) {
-      const out = new Int32Array(1);
-      this.internBits(this.scratch, 1, out, 0);
-      return out[0]!;
+      this.internBits(this.scratch, 1, this.one, 0);
+      return this.one[0]!;
     }
     const name = String(value);
     let id = this.byName.get(name);
