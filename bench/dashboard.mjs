@@ -2,7 +2,7 @@
 // real vaults (bench/DashSeed), in Debian's Chromium with fresh profiles, beside the raw WebCrypto work the same
 // data needs (one RSA-OAEP-4096 decryption per visitor, one AES-GCM decryption per event) measured in the same
 // browser. Environment: USERS, EVENTS, SEED, DASH_DEADLINE_MS (set by dashboard.sh), CACHE_MAX_AGE_HOURS,
-// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, PROFILE_COLD, TIMELINE, QUICK. Everything listens on 127.0.0.1 only (the harness maps *.test there).
+// SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, PROFILE_COLD, TIMELINE, QUICK, WARM_PROFILE. Everything listens on 127.0.0.1 only (the harness maps *.test there).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -298,6 +298,47 @@ async function coldAndWarm(origin, meta, name, query) {
 }
 
 /**
+ * WARM_PROFILE=<dir> (a development aid, no verdicts): warm loads only, in a browser profile kept in <dir>. The first
+ * run (or one after the database was seeded again) fills it with one cold 7-day load; later runs (on the same
+ * port, WARM_PORT, default 38443) log in again and measure warm navigations at once: 7 days, 6 months, 7 days, 6 months, 7 days, 6 months.
+ */
+async function warmOnly(origin, meta, dir) {
+  const marker = path.join(dir, 'offen-bench-primed.json');
+  const primed = existsSync(marker) && JSON.parse(readFileSync(marker, 'utf8')).seededAt === meta.seededAt;
+  if (!primed) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const context = await launchProfileAllowingThirdPartyCookies(dir);
+  cleanups.push(async () => { await context.close().catch(() => {}); });
+  await context.addInitScript(readyProbe, READY);
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => log(`  page error: ${e.message}`));
+  await page.goto(`${origin}/login/?next=${encodeURIComponent('/console/')}`);
+  await page.getByTestId('login/username-input').fill(meta.email);
+  await page.getByTestId('login/password-input').fill(meta.password);
+  await page.getByTestId('login/submit').click();
+  await page.waitForURL((u) => u.pathname === '/console/', { timeout: Math.min(60_000, remaining()) });
+  const base = `${origin}/auditorium/${meta.accountId}/`;
+  if (!primed) {
+    await measure(page, 'priming cold 7 days', () => page.goto(base, { waitUntil: 'commit' }));
+    await sleep(SETTLE_MS * 3);
+    writeFileSync(marker, JSON.stringify({ seededAt: meta.seededAt }));
+  }
+  const warm = [];
+  for (let i = 0; i < 6; i++) {
+    if (i > 0 || !primed) await sleep(SETTLE_MS);
+    const half = i % 2 === 1;
+    const label = half ? 'warm 6 months' : 'warm 7 days';
+    const profiler = process.env.PROFILE_WARM ? await startProfiler(context, page) : null;
+    warm.push(await measure(page, label, () => page.goto(half ? `${base}?range=6&resolution=months` : base, { waitUntil: 'commit' })));
+    if (profiler) await stopProfiler(profiler, process.env.PROFILE_WARM, `wp-${i + 1}-${label.replace(/ /g, '-')}`);
+    if (process.env.TIMELINE) await timeline(page, label);
+  }
+  console.log(`WARM_PROFILE: warm ${warm.map(fmt).join(', ')} ms (7 days, 6 months, alternating)`);
+  await context.close();
+  return 0;
+}
+
+/**
  * The floor: N RSA-OAEP-4096 (SHA-256) and M AES-GCM decryptions with WebCrypto on one page, IN_FLIGHT at a
  * time, of values shaped like the real ones (a user-secret JWK; pageview payloads of the seeded size).
  */
@@ -342,11 +383,14 @@ async function main() {
   cleanups.push(async () => runDir.remove());
   copyFileSync(meta.db, path.join(runDir.dir, 'offen.db'));
   const certificate = makeCertificate(runDir.dir);
-  const server = await startOffen({ dir: runDir.dir, certificate, setup: false, email: meta.email, password: meta.password });
+  // WARM_PROFILE keeps one origin across runs: the browser keeps a cache per origin, port included.
+  const port = process.env.WARM_PROFILE ? int('WARM_PORT', 38443) : undefined;
+  const server = await startOffen({ dir: runDir.dir, certificate, setup: false, email: meta.email, password: meta.password, port });
   if (server.accountId !== meta.accountId) throw new Error('the harness account id changed; delete bench/.cache');
   log(`offen serves ${server.origin} (127.0.0.1)`);
   await warmUpServer(server.origin, meta);
 
+  if (process.env.WARM_PROFILE) return warmOnly(server.origin, meta, process.env.WARM_PROFILE);
   const week = await coldAndWarm(server.origin, meta, '7 days', '');
   if (process.env.QUICK) {
     // QUICK=1 (a development aid, no verdicts): after the 7-day pair, more warm loads in the same profile, of

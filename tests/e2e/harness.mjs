@@ -111,10 +111,10 @@ function databaseEnv(dir) {
 export class OffenServer {
   /**
    * `setup: false` starts a fresh, empty instance (the auditorium's /setup/ flow); `env` adds or overrides
-   * variables (e.g. the SMTP sink's port).
+   * variables (e.g. the SMTP sink's port); `port` fixes the port (the origin, and so the browser's storage for it).
    */
-  static async start({ dir, certificate, email = 'operator@example.test', password = 'correct horse battery', setup: runSetup = true, env: extraEnv = {} }) {
-    const port = await freePort();
+  static async start({ dir, certificate, email = 'operator@example.test', password = 'correct horse battery', setup: runSetup = true, env: extraEnv = {}, port: fixedPort }) {
+    const port = fixedPort ?? await freePort();
     const accountId = '7b8a5c8e-0f7e-4d0a-9c61-3f1f2d6c1e01';
     const env = {
       ...process.env,

@@ -23,7 +23,7 @@ import { decodeEvents } from './cache-codec.ts';
 import type { EventColumns } from './cache-codec.ts';
 import { EventBlock, UserNumbers, encodeBlock, eventTime, parseBlock, parseSummary, serializeBlock, serializeSummary, summarize, upperTime } from './event-block.ts';
 import type { DaySummary } from './event-block.ts';
-import { aggregateDay, parseAggregate, serializeAggregate } from './stats/day-aggregate.ts';
+import { aggregateDay, dayCut, parseAggregate, serializeAggregate } from './stats/day-aggregate.ts';
 import type { NormalizedEvent } from './types.ts';
 
 const DAY = 86_400_000;
@@ -72,21 +72,23 @@ export function dayNumber(key: string): number {
 
 /**
  * Which days a computation needs as blocks: those from `from` on, except the ones in `summarized` (days whose
- * summary stands in) and in `aggregated` (days whose summary and aggregate stand in), stats.ts neededDays. A
- * plain number n means the days from n on.
+ * summary stands in) and in `aggregated` (days whose summary and aggregate stand in, with the cut that
+ * aggregate must have), stats.ts neededDays. A plain number n means the days from n on.
  */
-export type DayNeed = number | { from: number; summarized: ReadonlySet<number>; aggregated?: ReadonlySet<number> };
+export type DayNeed = number | { from: number; summarized: ReadonlySet<number>; aggregated?: ReadonlyMap<number, number> };
 
 /**
  * Whether a day is needed as a block; with its summary when it is known: a day with an irregular id is always
- * read, and an aggregated one when its aggregate is missing or `aggregate` is false.
+ * read, and an aggregated one when its aggregate is missing, was cut for another time zone, or `aggregate` is
+ * false.
  */
 function needsBlock(day: number, need: DayNeed, summary?: DaySummary, aggregate = true): boolean {
   if (typeof need === 'number') return day >= need;
   if (summary?.irregular) return day >= need.from;
   if (day < need.from || need.summarized.has(day)) return false;
-  if (!need.aggregated?.has(day)) return true;
-  return summary !== undefined && (summary.agg === undefined || !aggregate);
+  const cut = need.aggregated?.get(day);
+  if (cut === undefined) return true;
+  return summary !== undefined && (summary.agg === undefined || summary.agg.cut !== cut || !aggregate);
 }
 
 /**
@@ -253,6 +255,8 @@ export class AccountView {
   readonly unread = new Map<string, DaySummary>();
   /** Day keys whose aggregate record is stored (or written by the next save). */
   private readonly aggregates = new Set<string>();
+  /** The viewer's zone, where aggregates written from now on cut their days (day-aggregate.ts dayCut). */
+  timeZone = 'UTC';
 
   constructor(readonly accountId: string) {}
 
@@ -434,10 +438,12 @@ export class AccountView {
    */
   readBlocks(records: Map<string, unknown>): void {
     for (const [key, value] of records) {
-      if (!this.unread.has(key)) continue;
+      const summary = this.unread.get(key);
+      if (summary === undefined) continue;
       this.days.set(key, parseBlock(value as Uint8Array, this.users));
       this.unread.delete(key);
-      if (!this.aggregates.has(key)) this.unaggregated.add(key);
+      // An aggregate cut for another zone is written again for this one.
+      if (!this.aggregates.has(key) || (summary.agg !== undefined && summary.agg.cut !== this.cutOf(key))) this.unaggregated.add(key);
     }
   }
 
@@ -450,9 +456,15 @@ export class AccountView {
     return this.blocks().flatMap((block) => block.events());
   }
 
+  /** Where the viewer's zone cuts a day (0 for day:x, which has no aggregate). */
+  private cutOf(key: string): number {
+    const day = dayNumber(key);
+    return Number.isFinite(day) ? dayCut(day, this.timeZone) : 0;
+  }
+
   /** The day's aggregate record, or its deletion when the day has none. */
   private writeAggregate(changes: Map<string, unknown>, key: string, block: EventBlock): void {
-    const aggregate = aggregateDay(block);
+    const aggregate = aggregateDay(block, this.cutOf(key));
     changes.set(aggregateKey(key), aggregate === undefined ? undefined : serializeAggregate(aggregate));
     if (aggregate === undefined) this.aggregates.delete(key);
     else this.aggregates.add(key);

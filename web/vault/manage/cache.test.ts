@@ -14,6 +14,7 @@ import { encodeEvents } from './cache-codec.test-support.ts';
 import { AccountView, dayKey, dayNumber } from './cache-view.ts';
 import type { EventBlock } from './event-block.ts';
 import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
+import { dayCut, parseAggregate } from './stats/day-aggregate.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { PROGRESS_INTERVAL_MS } from './decrypt-pipeline.ts';
 import { manageHandlers } from './handlers.ts';
@@ -355,6 +356,40 @@ describe('the encrypted local cache', () => {
     expect([...unread.keys()]).toEqual([dayKey(old(0))]);
     unread = await unreadAfterReload();
     expect(unread.size).toBe(2);
+  });
+
+  it("aggregates are cut at the viewer's midnight, and written again for another zone", async () => {
+    const { old, mid } = await serveSpread();
+    const zone = process.env.TZ;
+    const aggregateOf = async (key: string) =>
+      parseAggregate((await (await openCacheStore(account, kek))!.read([`agg:${key.slice(4)}`])).records.get(`agg:${key.slice(4)}`) as Uint8Array);
+    try {
+      // Day buckets in Berlin start at 22:00 or 23:00 UTC: the day 12 days back stands in as two parts.
+      process.env.TZ = 'Europe/Berlin';
+      const thirtyDays = { query: { accountId: account, now: NOW, range: '30', resolution: 'days' }, events: false };
+      const full = (await send(thirtyDays)).result;
+      expect((full as unknown as DashboardStats).pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(8);
+      const berlin = await aggregateOf(dayKey(mid(0)));
+      expect(berlin.cut).toBe(dayCut(dayNumber(dayKey(mid(0))), 'Europe/Berlin'));
+      expect([22, 23]).toContain(berlin.cut / 3_600_000);
+      expect(berlin.parts.map((part) => part.events).reduce((a, b) => a + b)).toBe(2);
+      reload();
+      expect((await send(thirtyDays)).result).toEqual(full);
+      expect([...accountViews.get(account)!.unread.keys()].sort()).toEqual([dayKey(old(0)), dayKey(mid(0))].sort());
+
+      // In Santiago the same days are cut elsewhere: read as blocks, and their aggregates written again.
+      process.env.TZ = 'America/Santiago';
+      reload();
+      const santiago = (await send(thirtyDays)).result;
+      expect(accountViews.get(account)!.unread.has(dayKey(mid(0)))).toBe(false);
+      expect((await aggregateOf(dayKey(mid(0)))).cut).toBe(dayCut(dayNumber(dayKey(mid(0))), 'America/Santiago'));
+      reload();
+      expect((await send(thirtyDays)).result).toEqual(santiago);
+      expect(accountViews.get(account)!.unread.has(dayKey(mid(0)))).toBe(true);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('a day record whose bytes flag is flipped does not open', async () => {

@@ -351,7 +351,8 @@ export async function operatorQuery(
       // The days the query needs as blocks, for the widest retention setting (neededDays); the others are read
       // as summaries, and those inside the window as aggregates when the answer carries no events.
       const aggregate = options.events === false;
-      const firstNeed = neededDays(query, statsContext(query, {}), aggregate);
+      const firstContext = statsContext(query, {});
+      const firstNeed = neededDays(query, firstContext, aggregate);
       const [firstSettled, localSettled] = await Promise.allSettled([pages.next(), openLocal(accountId, kek, checkpoint, firstNeed)]);
       mark('query:first-page-and-cache');
       if (localSettled.status === 'fulfilled') ({ view, cache } = localSettled.value);
@@ -372,6 +373,8 @@ export async function operatorQuery(
       }
       const decryptor = await getDecryptor();
       const current = local.view;
+      // Aggregates written by this query cut their days at the viewer's midnights.
+      current.timeZone = firstContext.timeZone;
       let from = checkpoint;
       if (!local.trusted && current.sequence !== null) {
         // The cached view is whole at its own sequence, which the stored checkpoint has moved past (the tab

@@ -12,8 +12,8 @@ import type { DaySummary, EventBlock } from '../event-block.ts';
 import type { NormalizedEvent } from '../types.ts';
 import { EventColumns, Interner, MOBILE } from './columns.ts';
 import type { Selection } from './columns.ts';
-import { F_CAMPAIGN, F_EVENTS, F_EXIT, F_GEO, F_LANDING, F_REFERRER, F_SOURCE, SESSION_FACTS } from './day-aggregate.ts';
-import type { DayAggregate } from './day-aggregate.ts';
+import { F_CAMPAIGN, F_EVENTS, F_EXIT, F_GEO, F_LANDING, F_REFERRER, F_SOURCE, SESSION_FACTS, dayCut } from './day-aggregate.ts';
+import type { AggregatePart, DayAggregate } from './day-aggregate.ts';
 import { applyFilter, parseFilter } from './filters.ts';
 import type { Filter } from './filters.ts';
 import { bucketIndex, resolveWindow } from './ranges.ts';
@@ -144,19 +144,19 @@ interface SessionKeys {
   tags: Interner;
 }
 
-/** An aggregated day inside the window (neededDays), its strings mapped onto this computation's ids. */
-interface WindowDay {
-  count: number;
-  day: number;
+/** An aggregated part of a day inside the window (neededDays), its strings mapped onto this computation's ids. */
+interface WindowPart {
+  /** When the part starts (ms): parts and the days read as blocks are disjoint, so this orders their sessions' fragments. */
+  at: number;
   bucket: number;
   users: Int32Array;
   accounts: Int32Array;
   /** [account id, page id, count] triples. */
   pages: Int32Array;
   sessions: Int32Array;
-  /** DayAggregate.facts with landing and exit as page ids, referrer and tags as SessionKeys ids, geo as geo ids. */
+  /** AggregatePart.facts with landing and exit as page ids, referrer and tags as SessionKeys ids, geo as geo ids. */
   facts: Int32Array;
-  agg: DayAggregate;
+  part: AggregatePart;
 }
 
 /**
@@ -178,31 +178,55 @@ function mapStrings(from: Int32Array, to: Int32Array, offset: number, stride: nu
   }
 }
 
-function joinDay(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, day: number, bucket: number): WindowDay {
-  const { d, i: codes } = summary.users;
+/**
+ * The visitor codes of a day's summary seen in [from, to) (ms after the day's start), from the aggregate's
+ * times: only one instant cuts the day, so a visitor was seen before it when their first event was, and at or
+ * after it when their last was. The summary's own codes when that is all of them.
+ */
+function codesBetween(summary: DaySummary, times: Int32Array, from: number, to: number): Int32Array {
+  const codes = summary.users.i;
+  if (from <= 0 && to >= DAY) return codes;
+  if (times.length !== codes.length * 2) throw new Error(`day ${summary.day} has no times for its visitors`);
+  const out = new Int32Array(codes.length);
+  let count = 0;
+  for (let k = 0; k < codes.length; k++) if (times[2 * k]! < to && times[2 * k + 1]! >= from) out[count++] = codes[k]!;
+  return out.slice(0, count);
+}
+
+/** The part's end (exclusive, ms after the day's start). */
+function partEnd(agg: DayAggregate, p: number): number {
+  return p + 1 < agg.parts.length ? agg.parts[p + 1]!.start : DAY;
+}
+
+function joinPart(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, p: number, bucket: number): WindowPart {
+  const part = agg.parts[p]!;
+  const { d } = summary.users;
+  const codes = codesBetween(summary, agg.times, part.start, partEnd(agg, p));
   const userIds = columns.userIds;
   let users = codes;
   if (!userIds.byCode(d)) {
     users = new Int32Array(codes.length);
     for (let k = 0; k < codes.length; k++) users[k] = userIds.intern(d, codes[k]!);
   }
-  const accounts = Int32Array.from(summary.accounts.filter(([, count]) => count > 0).map(([accountId]) => columns.accountIds.intern(accountId === undefined ? 'undefined' : String(accountId))));
-  const pages = agg.pages.slice();
-  mapStrings(agg.pages, pages, 0, 3, agg.strings, columns.accountIds);
-  mapStrings(agg.pages, pages, 1, 3, agg.strings, columns.pageIds);
-  const uuidCount = agg.uuids.length / 4;
-  const sessions = new Int32Array(uuidCount + agg.others.length);
+  const pages = part.pages.slice();
+  mapStrings(part.pages, pages, 0, 3, agg.strings, columns.accountIds);
+  mapStrings(part.pages, pages, 1, 3, agg.strings, columns.pageIds);
+  const seen = new Set<number>();
+  for (let k = 0; k < pages.length; k += 3) seen.add(pages[k]!);
+  const accounts = Int32Array.from(seen);
+  const uuidCount = part.uuids.length / 4;
+  const sessions = new Int32Array(uuidCount + part.others.length);
   const sessionIds = columns.sessionIds;
-  sessionIds.internBits(agg.uuids, uuidCount, sessions, 0);
-  for (let k = 0; k < agg.others.length; k++) sessions[uuidCount + k] = sessionIds.intern(agg.others[k]!);
-  const facts = agg.facts.slice();
-  mapStrings(agg.facts, facts, F_LANDING, SESSION_FACTS, agg.strings, columns.pageIds);
-  mapStrings(agg.facts, facts, F_EXIT, SESSION_FACTS, agg.strings, columns.pageIds);
-  mapStrings(agg.facts, facts, F_REFERRER, SESSION_FACTS, agg.strings, keys.referrers);
-  mapStrings(agg.facts, facts, F_GEO, SESSION_FACTS, agg.strings, columns.geoIds);
-  mapStrings(agg.facts, facts, F_CAMPAIGN, SESSION_FACTS, agg.strings, keys.tags);
-  mapStrings(agg.facts, facts, F_SOURCE, SESSION_FACTS, agg.strings, keys.tags);
-  return { count: summary.count, day, bucket, users, accounts, pages, sessions, facts, agg };
+  sessionIds.internBits(part.uuids, uuidCount, sessions, 0);
+  for (let k = 0; k < part.others.length; k++) sessions[uuidCount + k] = sessionIds.intern(part.others[k]!);
+  const facts = part.facts.slice();
+  mapStrings(part.facts, facts, F_LANDING, SESSION_FACTS, agg.strings, columns.pageIds);
+  mapStrings(part.facts, facts, F_EXIT, SESSION_FACTS, agg.strings, columns.pageIds);
+  mapStrings(part.facts, facts, F_REFERRER, SESSION_FACTS, agg.strings, keys.referrers);
+  mapStrings(part.facts, facts, F_GEO, SESSION_FACTS, agg.strings, columns.geoIds);
+  mapStrings(part.facts, facts, F_CAMPAIGN, SESSION_FACTS, agg.strings, keys.tags);
+  mapStrings(part.facts, facts, F_SOURCE, SESSION_FACTS, agg.strings, keys.tags);
+  return { at: summary.day! * DAY + part.start, bucket, users, accounts, pages, sessions, facts, part };
 }
 
 /** Every session of the window with the facts its tables need; `-1` where it has none. */
@@ -220,11 +244,11 @@ interface SessionTable {
 
 /**
  * The sessions of the window's events (their fragment over the days read as blocks) joined with their
- * fragments on aggregated days. Days are disjoint and id order is time order on both (aggregateDay), so the
- * fragment of the earliest day gives the landing page and referrer, the latest the exit page, and the earliest
- * that has one the country and tags.
+ * fragments in aggregated parts of days. Days read as blocks and parts are disjoint in time and id order is time
+ * order on both (aggregateDay), so the earliest fragment gives the landing page and referrer, the latest the exit
+ * page, and the earliest that has one the country and tags.
  */
-function joinSessions(columns: EventColumns, sessions: Sessions, days: readonly WindowDay[], keys: SessionKeys): SessionTable {
+function joinSessions(columns: EventColumns, sessions: Sessions, parts: readonly WindowPart[], keys: SessionKeys): SessionTable {
   const size = columns.sessionIds.size;
   const ids = new Int32Array(size);
   const events = new Int32Array(size);
@@ -234,14 +258,13 @@ function joinSessions(columns: EventColumns, sessions: Sessions, days: readonly 
   const geo = new Int32Array(size);
   const campaign = new Int32Array(size);
   const source = new Int32Array(size);
-  // The day of each fact, to join fragments.
-  const firstDay = new Float64Array(size);
-  const lastDay = new Float64Array(size);
-  const geoDay = new Float64Array(size);
-  const campaignDay = new Float64Array(size);
-  const sourceDay = new Float64Array(size);
+  // When each fact was seen (an event's time, a part's start), to join fragments.
+  const firstAt = new Float64Array(size);
+  const lastAt = new Float64Array(size);
+  const geoAt = new Float64Array(size);
+  const campaignAt = new Float64Array(size);
+  const sourceAt = new Float64Array(size);
   const { page, time } = columns;
-  const dayOf = (position: number) => Math.floor(time[position]! / DAY);
   const tagOf = (position: number, tag: 'campaign' | 'source') => (position < 0 ? -1 : keys.tags.intern(columns.tags(position)[tag]!));
   let count = 0;
   for (let k = 0; k < sessions.count; k++) {
@@ -251,20 +274,20 @@ function joinSessions(columns: EventColumns, sessions: Sessions, days: readonly 
     const first = sessions.first[id]!;
     const last = sessions.last[id]!;
     landing[id] = page[first]!;
-    firstDay[id] = dayOf(first);
+    firstAt[id] = time[first]!;
     exit[id] = page[last]!;
-    lastDay[id] = dayOf(last);
+    lastAt[id] = time[last]!;
     const computed = columns.computedReferrer(first);
     referrer[id] = computed === null ? -1 : keys.referrers.intern(computed);
     const at = sessions.geo[id]!;
     geo[id] = at < 0 ? -1 : columns.geo[at]!;
-    geoDay[id] = at < 0 ? Infinity : dayOf(at);
+    geoAt[id] = at < 0 ? Infinity : time[at]!;
     campaign[id] = tagOf(sessions.campaign[id]!, 'campaign');
-    campaignDay[id] = sessions.campaign[id]! < 0 ? Infinity : dayOf(sessions.campaign[id]!);
+    campaignAt[id] = sessions.campaign[id]! < 0 ? Infinity : time[sessions.campaign[id]!]!;
     source[id] = tagOf(sessions.source[id]!, 'source');
-    sourceDay[id] = sessions.source[id]! < 0 ? Infinity : dayOf(sessions.source[id]!);
+    sourceAt[id] = sessions.source[id]! < 0 ? Infinity : time[sessions.source[id]!]!;
   }
-  for (const { day, sessions: fragments, facts } of days) {
+  for (const { at: start, sessions: fragments, facts } of parts) {
     for (let f = 0; f < fragments.length; f++) {
       const id = fragments[f]!;
       const at = f * SESSION_FACTS;
@@ -272,29 +295,29 @@ function joinSessions(columns: EventColumns, sessions: Sessions, days: readonly 
       events[id]! += facts[at + F_EVENTS]!;
       if (!seen) {
         ids[count++] = id;
-        firstDay[id] = lastDay[id] = geoDay[id] = campaignDay[id] = sourceDay[id] = Infinity;
-        lastDay[id] = -Infinity;
+        firstAt[id] = lastAt[id] = geoAt[id] = campaignAt[id] = sourceAt[id] = Infinity;
+        lastAt[id] = -Infinity;
         geo[id] = campaign[id] = source[id] = -1;
       }
-      if (day < firstDay[id]!) {
-        firstDay[id] = day;
+      if (start < firstAt[id]!) {
+        firstAt[id] = start;
         landing[id] = facts[at + F_LANDING]!;
         referrer[id] = facts[at + F_REFERRER]!;
       }
-      if (day > lastDay[id]!) {
-        lastDay[id] = day;
+      if (start > lastAt[id]!) {
+        lastAt[id] = start;
         exit[id] = facts[at + F_EXIT]!;
       }
-      if (facts[at + F_GEO]! >= 0 && day < geoDay[id]!) {
-        geoDay[id] = day;
+      if (facts[at + F_GEO]! >= 0 && start < geoAt[id]!) {
+        geoAt[id] = start;
         geo[id] = facts[at + F_GEO]!;
       }
-      if (facts[at + F_CAMPAIGN]! >= 0 && day < campaignDay[id]!) {
-        campaignDay[id] = day;
+      if (facts[at + F_CAMPAIGN]! >= 0 && start < campaignAt[id]!) {
+        campaignAt[id] = start;
         campaign[id] = facts[at + F_CAMPAIGN]!;
       }
-      if (facts[at + F_SOURCE]! >= 0 && day < sourceDay[id]!) {
-        sourceDay[id] = day;
+      if (facts[at + F_SOURCE]! >= 0 && start < sourceAt[id]!) {
+        sourceAt[id] = start;
         source[id] = facts[at + F_SOURCE]!;
       }
     }
@@ -456,11 +479,12 @@ export function neededFrom(query: StatsQuery, context: StatsContext): number {
 }
 
 /**
- * The summaries by what they stand in for: days inside the selected window (counted from their aggregates,
- * with their chart bucket), days inside the retention weeks (with their week), and days before the window. A
- * summary of a day the query needs as a block (one cut by the window, a bucket, a retention week or the live
- * window, one without an aggregate inside the window, or any under a filter except before every window) means
- * the caller skipped neededDays: that is refused rather than counted wrong.
+ * The summaries by what they stand in for: parts of days inside the selected window (counted from their
+ * aggregates, with their chart bucket), days inside the retention weeks (with their week), and visitors seen
+ * before the window. A summary of a day the query needs as a block (a part cut by the window or a bucket, one
+ * without an aggregate touching the window, a day cut by a retention week without its visitors' times, one in
+ * the live window, or any under a filter except before every window) means the caller skipped neededDays: that
+ * is refused rather than counted wrong.
  */
 function classifySummaries(
   summaries: readonly DaySummary[],
@@ -469,10 +493,15 @@ function classifySummaries(
   retentionFrom: number,
   liveFrom: number,
   now: number,
-): { inWindow: Array<readonly [DaySummary, DayAggregate, number]>; weeks: Array<readonly [DaySummary, number]>; before: DaySummary[] } {
-  const inWindow: Array<readonly [DaySummary, DayAggregate, number]> = [];
+): { inWindow: Array<readonly [DaySummary, DayAggregate, number, number]>; weeks: Array<readonly [DaySummary, number]>; before: DaySummary[] } {
+  const inWindow: Array<readonly [DaySummary, DayAggregate, number, number]> = [];
   const weeks: Array<readonly [DaySummary, number]> = [];
   const before: DaySummary[] = [];
+  const seenBetween = (summary: DaySummary, from: number, to: number) => {
+    const times = summary.agg?.times;
+    if (times === undefined) throw new Error(`day ${summary.day} is cut by a window but was not read`);
+    return { ...summary, users: { d: summary.users.d, i: codesBetween(summary, times, from, to) } };
+  };
   for (const summary of summaries) {
     // Without its day a summary is taken to be older than every window (the contract before neededDays).
     if (summary.day === undefined || !Number.isFinite(summary.day)) {
@@ -481,14 +510,23 @@ function classifySummaries(
     }
     const first = summary.day * DAY;
     const last = first + DAY - 1;
-    if (last >= window.start) {
-      const bucket = bucketIndex(window.buckets, first);
-      const whole = filter === null && first >= window.start && last <= window.end && last < liveFrom && last <= now;
-      if (!whole || summary.agg === undefined || bucket < 0 || bucket !== bucketIndex(window.buckets, last)) {
-        throw new Error(`day ${summary.day} lies in the window but was not read`);
+    if (last < window.start) before.push(summary);
+    else if (first <= window.end) {
+      const agg = summary.agg;
+      if (filter !== null || agg === undefined || last >= liveFrom || last > now) throw new Error(`day ${summary.day} lies in the window but was not read`);
+      for (let p = 0; p < agg.parts.length; p++) {
+        const from = first + agg.parts[p]!.start;
+        const to = first + partEnd(agg, p) - 1;
+        if (to < window.start || from > window.end) continue;
+        const bucket = bucketIndex(window.buckets, from);
+        if (from < window.start || to > window.end || bucket < 0 || bucket !== bucketIndex(window.buckets, to)) {
+          throw new Error(`day ${summary.day} lies in the window but was not read`);
+        }
+        inWindow.push([summary, agg, p, bucket]);
       }
-      inWindow.push([summary, summary.agg, bucket]);
-    } else before.push(summary);
+      // Who of the day was seen before the window (§2.1 returning visitors).
+      if (first < window.start) before.push(seenBetween(summary, 0, window.start - first));
+    }
     if (last < retentionFrom || first > now) continue;
     if (filter !== null || last >= liveFrom) throw new Error(`day ${summary.day} is inside the retention or live window but was not read`);
     const week = retentionWeek(first, retentionFrom);
@@ -497,19 +535,9 @@ function classifySummaries(
       continue;
     }
     // Cut by one edge (weeks are longer than a day): who was seen before it and after it, from the times.
-    const times = summary.agg?.times;
-    if (times === undefined || times.length !== summary.users.i.length * 2) throw new Error(`day ${summary.day} is cut by a retention week but was not read`);
     const edge = first < retentionFrom ? retentionFrom : retentionFrom + (week + 1) * WEEK;
-    const split = edge - first;
-    const early: number[] = [];
-    const late: number[] = [];
-    const codes = summary.users.i;
-    for (let k = 0; k < codes.length; k++) {
-      if (times[2 * k]! < split) early.push(codes[k]!);
-      if (times[2 * k + 1]! >= split) late.push(codes[k]!);
-    }
-    if (edge > retentionFrom) weeks.push([{ ...summary, users: { d: summary.users.d, i: Int32Array.from(early) } }, week]);
-    weeks.push([{ ...summary, users: { d: summary.users.d, i: Int32Array.from(late) } }, retentionWeek(edge, retentionFrom)]);
+    if (edge > retentionFrom) weeks.push([seenBetween(summary, 0, edge - first), week]);
+    weeks.push([seenBetween(summary, edge - first, DAY), retentionWeek(edge, retentionFrom)]);
   }
   return { inWindow, weeks, before };
 }
@@ -525,17 +553,18 @@ function retentionWeek(time: number, retentionFrom: number): number {
  * - `summarized`: days before the selected window that lie wholly inside one retention week and outside the
  *   live window. The retention matrix only asks who was seen in each week, which such a day's summary (its
  *   visitors) answers.
- * - `aggregated` (only when `aggregate`, i.e. the answer carries no events): days outside the live window
- *   that lie wholly inside the selected window and one of its chart buckets, or before the window and cut by a
- *   retention week's edge. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them,
- *   and its visitors' first and last times split a cut day at the edge. Without `aggregate` those days are
- *   blocks.
+ * - `aggregated` (only when `aggregate`, i.e. the answer carries no events), with the cut (dayCut) their
+ *   aggregate must have: days outside the live window each of whose parts lies wholly outside the selected
+ *   window or wholly inside one of its chart buckets, and days before the window cut by a retention week's
+ *   edge. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them, and its visitors'
+ *   first and last times split a day at the window's start or a week's edge. Without `aggregate` those days
+ *   are blocks.
  * With a filter every day from `from` on is needed: the filter applies to the retention weeks too (§3.3), and
  * to each event of the window.
  */
-export function neededDays(query: StatsQuery, context: StatsContext, aggregate = false): { from: number; summarized: Set<number>; aggregated: Set<number> } {
+export function neededDays(query: StatsQuery, context: StatsContext, aggregate = false): { from: number; summarized: Set<number>; aggregated: Map<number, number> } {
   const summarized = new Set<number>();
-  const aggregated = new Set<number>();
+  const aggregated = new Map<number, number>();
   const from = Math.floor(neededFrom(query, context) / DAY);
   let window: Window;
   try {
@@ -544,7 +573,7 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
   } catch {
     return { from, summarized, aggregated };
   }
-  const { now } = context;
+  const { now, timeZone } = context;
   const retentionFrom = now - 4 * WEEK;
   const liveFrom = now - LIVE_WINDOW;
   const oneWeek = (first: number, last: number) => last < retentionFrom || (first >= retentionFrom && retentionWeek(first, retentionFrom) === retentionWeek(last, retentionFrom));
@@ -555,15 +584,21 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
     if (last >= liveFrom || last > now) break;
     if (last < retentionFrom) continue;
     if (oneWeek(first, last)) summarized.add(day);
-    else if (aggregate) aggregated.add(day);
+    else if (aggregate) aggregated.set(day, dayCut(day, timeZone));
   }
   if (aggregate) {
-    for (let day = Math.ceil(window.start / DAY); (day + 1) * DAY - 1 <= window.end; day++) {
+    const { buckets } = window;
+    const fits = (from: number, to: number) => {
+      if (to < window.start || from > window.end) return true;
+      const bucket = bucketIndex(buckets, from);
+      return from >= window.start && to <= window.end && bucket >= 0 && bucket === bucketIndex(buckets, to);
+    };
+    for (let day = Math.floor(window.start / DAY); day * DAY <= window.end; day++) {
       const first = day * DAY;
       const last = first + DAY - 1;
       if (last >= liveFrom || last > now) break;
-      const bucket = bucketIndex(window.buckets, first);
-      if (bucket >= 0 && bucket === bucketIndex(window.buckets, last)) aggregated.add(day);
+      const cut = dayCut(day, timeZone);
+      if (cut > 0 ? fits(first, first + cut - 1) && fits(first + cut, last) : fits(first, last)) aggregated.set(day, cut);
     }
   }
   return { from, summarized, aggregated };
@@ -598,7 +633,7 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   const keys: SessionKeys = { referrers: new Interner(), tags: new Interner() };
   // Fragments join by day only while day order is id order (every id upper case, aggregateDay).
   if (inWindow.length > 0 && !columns.canonical) throw new Error('aggregated days beside ids whose order is not time order');
-  const days = inWindow.map(([summary, agg, bucket]) => joinDay(columns, keys, summary, agg, summary.day!, bucket));
+  const days = inWindow.map(([summary, agg, p, bucket]) => joinPart(columns, keys, summary, agg, p, bucket));
   const sessions = joinSessions(columns, summarizeSessions(columns, scoped), days, keys);
 
   // Event-level metrics and the chart tallies.
@@ -644,15 +679,15 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
     bucketOf[k] = bucket;
     if (bucket >= 0) bucketViews[bucket]!++;
   }
-  // The aggregated days: their tallies add up, their visitors and accounts are sets.
+  // The aggregated parts of days: their tallies add up, their visitors and accounts are sets.
   for (const day of days) {
-    const { agg } = day;
-    windowEvents += day.count;
-    withSession += agg.withSession;
-    mobile += agg.mobile;
-    pageloadSum += agg.pageloadSum;
-    pageloads += agg.pageloads;
-    bucketViews[day.bucket]! += day.count;
+    const { part } = day;
+    windowEvents += part.events;
+    withSession += part.withSession;
+    mobile += part.mobile;
+    pageloadSum += part.pageloadSum;
+    pageloads += part.pageloads;
+    bucketViews[day.bucket]! += part.events;
     for (let k = 0; k < day.users.length; k++) {
       const user = day.users[k]!;
       if (users[user] === 0) {
