@@ -106,60 +106,6 @@ export interface CacheStore {
 }
 
 /** The cache for an account, or null where it cannot exist (no IndexedDB or no crypto.subtle: memory only). */
-/** A kind of record read with one request over its key range when the wanted keys are this many or more… */
-const RANGE_MIN_KEYS = 8;
-/** …and at least this share of the keys in that range. */
-const RANGE_MIN_SHARE = 0.5;
-
-/**
- * Reads `keys` in a transaction, into the returned map once the transaction completes (absent keys are not in
- * it). Many records of one kind (the aggregates of a long range) cost one request over their key range rather
- * than one each: which keys the range holds is asked first, so records of a kind mostly not wanted (the day
- * blocks) are still fetched one by one.
- */
-export function readKeys(store: IDBObjectStore, keys: readonly string[]): Map<string, unknown> {
-  const found = new Map<string, unknown>();
-  const kinds = new Map<string, string[]>();
-  for (const key of keys) {
-    const kind = key.slice(0, key.indexOf(':') + 1);
-    let list = kinds.get(kind);
-    if (!list) kinds.set(kind, (list = []));
-    list.push(key);
-  }
-  const one = (key: string) => {
-    const request = store.get(key);
-    request.onsuccess = () => {
-      if (request.result !== undefined) found.set(key, request.result);
-    };
-  };
-  for (const [kind, wanted] of kinds) {
-    if (kind === '' || wanted.length < RANGE_MIN_KEYS) {
-      wanted.forEach(one);
-      continue;
-    }
-    wanted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const range = IDBKeyRange.bound(wanted[0]!, wanted[wanted.length - 1]!);
-    const inRange = store.getAllKeys(range);
-    inRange.onsuccess = () => {
-      const stored = inRange.result as IDBValidKey[];
-      if (wanted.length < stored.length * RANGE_MIN_SHARE) {
-        wanted.forEach(one);
-        return;
-      }
-      const set = new Set(wanted);
-      const all = store.getAll(range);
-      all.onsuccess = () => {
-        // Keys and values of one range in one transaction line up.
-        const values = all.result;
-        stored.forEach((key, n) => {
-          if (set.has(key as string)) found.set(key as string, values[n]);
-        });
-      };
-    };
-  }
-  return found;
-}
-
 export async function openCacheStore(accountId: string, kek: JsonWebKey): Promise<CacheStore | null> {
   if (typeof indexedDB === 'undefined' || globalThis.crypto?.subtle === undefined) return null;
   const name = CACHE_PREFIX + accountId;
@@ -230,8 +176,9 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
       const db = await openDb(name);
       const values = await new Promise<Array<Sealed | undefined>>((resolve, reject) => {
         const tx = db.transaction(STORE, 'readonly');
-        const found = readKeys(tx.objectStore(STORE), keys);
-        tx.oncomplete = () => resolve(keys.map((recordKey) => found.get(recordKey) as Sealed | undefined));
+        const store = tx.objectStore(STORE);
+        const requests = keys.map((recordKey) => store.get(recordKey));
+        tx.oncomplete = () => resolve(requests.map((request) => request.result as Sealed | undefined));
         tx.onerror = tx.onabort = () => reject(tx.error);
       });
       return openAll(keys, values);

@@ -165,9 +165,25 @@ export class SessionIndex {
     out.set(this.bits.subarray(id * 4, id * 4 + 4), at);
   }
 
-  /** Doubles the table, keeping it at most half full. */
-  private grow(): void {
-    const slots = (this.slots = new Int32Array(this.slots.length * 2).fill(-1));
+  /**
+   * Makes room for `more` ids beyond the current ones at once (a page load knows how many session fragments its
+   * aggregated days bring), so the table is not rebuilt again and again while it fills.
+   */
+  reserve(more: number): void {
+    const total = this.count + more;
+    if (total * 4 > this.bits.length) {
+      const grown = new Int32Array(total * 4);
+      grown.set(this.bits.subarray(0, this.count * 4));
+      this.bits = grown;
+    }
+    let size = this.slots.length;
+    while (total * 2 > size) size *= 2;
+    if (size > this.slots.length) this.grow(size);
+  }
+
+  /** Rebuilds the table at `size` slots (a power of two; doubled by default), keeping it at most half full. */
+  private grow(size = this.slots.length * 2): void {
+    const slots = (this.slots = new Int32Array(size).fill(-1));
     const mask = slots.length - 1;
     const bits = this.bits;
     for (let id = 0; id < this.count; id++) {

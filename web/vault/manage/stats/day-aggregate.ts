@@ -79,10 +79,20 @@ export interface DayAggregate {
  * decide (neededDays reads such a day as a block).
  */
 export function dayCut(day: number, timeZone: string): number {
-  const start = day * DAY;
-  const midnight = startOfDay(civilDateOf(start + DAY - 1, timeZone), timeZone);
-  return midnight > start && midnight < start + DAY ? midnight - start : 0;
+  const key = `${timeZone} ${day}`;
+  let cut = cuts.get(key);
+  if (cut === undefined) {
+    const start = day * DAY;
+    const midnight = startOfDay(civilDateOf(start + DAY - 1, timeZone), timeZone);
+    cut = midnight > start && midnight < start + DAY ? midnight - start : 0;
+    // Each page load asks for the same few hundred days several times, and each answer costs Intl calls.
+    if (cuts.size >= 4096) cuts.clear();
+    cuts.set(key, cut);
+  }
+  return cut;
 }
+
+const cuts = new Map<string, number>();
 
 /**
  * The aggregate of one day's block cut at `cut` (dayCut), or undefined when its events cannot be joined with

@@ -55,4 +55,26 @@ describe('SessionIndex', () => {
     expect([...again]).toEqual([...ids]);
     expect(index.size).toBe(20_000);
   });
+
+  it('gives the same ids after making room in advance, and keeps those it had', () => {
+    const words = new Int32Array(4 * 30_000);
+    for (let n = 0; n < 30_000; n++) words.set([n, -n, 7, 9], n * 4);
+    const plain = new SessionIndex();
+    const expected = new Int32Array(30_000);
+    plain.intern('a-session');
+    plain.internBits(words, 30_000, expected, 0);
+    const reserved = new SessionIndex();
+    reserved.intern('a-session');
+    reserved.internBits(words, 1_000, new Int32Array(1_000), 0);
+    reserved.reserve(29_000);
+    const ids = new Int32Array(30_000);
+    reserved.internBits(words, 30_000, ids, 0);
+    expect([...ids]).toEqual([...expected]);
+    expect(reserved.size).toBe(30_001);
+    expect(reserved.intern('a-session')).toBe(0);
+    expect(reserved.name(0)).toBe('a-session');
+    const bits = new Int32Array(4);
+    reserved.bitsOf(ids[29_999]!, bits, 0);
+    expect([...bits]).toEqual([29_999, -29_999, 7, 9]);
+  });
 });

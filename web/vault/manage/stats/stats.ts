@@ -633,6 +633,9 @@ export function computeBlockStats(blocks: readonly EventBlock[], query: StatsQue
   const keys: SessionKeys = { referrers: new Interner(), tags: new Interner() };
   // Fragments join by day only while day order is id order (every id upper case, aggregateDay).
   if (inWindow.length > 0 && !columns.canonical) throw new Error('aggregated days beside ids whose order is not time order');
+  let fragments = 0;
+  for (const [, agg, p] of inWindow) fragments += agg.parts[p]!.uuids.length / 4 + agg.parts[p]!.others.length;
+  columns.sessionIds.reserve(fragments);
   const days = inWindow.map(([summary, agg, p, bucket]) => joinPart(columns, keys, summary, agg, p, bucket));
   const sessions = joinSessions(columns, summarizeSessions(columns, scoped), days, keys);
 
