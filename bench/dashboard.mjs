@@ -298,6 +298,36 @@ async function coldAndWarm(origin, meta, name, query) {
 }
 
 /**
+ * TRACE_WARM=<dir> (with WARM_PROFILE): a Chromium trace of each warm load (the renderer's main thread: parsing,
+ * style, scripts, IndexedDB callbacks, garbage collection), written as <dir>/wp-<n>-<range>.json for
+ * chrome://tracing or Perfetto.
+ */
+async function startTrace(context, page) {
+  const session = await context.newCDPSession(page);
+  const events = [];
+  session.on('Tracing.dataCollected', ({ value }) => { for (const event of value) events.push(event); });
+  await session.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      recordMode: 'recordAsMuchAsPossible',
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'loading', 'navigation', 'IndexedDB', 'toplevel', 'blink.user_timing', 'disabled-by-default-v8.gc'],
+    },
+  });
+  return { session, events };
+}
+
+async function stopTrace({ session, events }, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const done = new Promise((resolve) => session.once('Tracing.tracingComplete', resolve));
+  await session.send('Tracing.end');
+  await Promise.race([done, sleep(30_000)]);
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ traceEvents: events }));
+  log(`  trace: ${file} (${fmt(events.length)} events)`);
+  await session.detach().catch(() => {});
+}
+
+/**
  * WARM_PROFILE=<dir> (a development aid, no verdicts): warm loads only, in a browser profile kept in <dir>. The first
  * run (or one after the database was seeded again) fills it with one cold 7-day load; later runs (on the same
  * port, WARM_PORT, default 38443) log in again and measure warm navigations at once: 7 days, 6 months, 7 days, 6 months, 7 days, 6 months.
@@ -329,8 +359,10 @@ async function warmOnly(origin, meta, dir) {
     const half = i % 2 === 1;
     const label = half ? 'warm 6 months' : 'warm 7 days';
     const profiler = process.env.PROFILE_WARM ? await startProfiler(context, page) : null;
+    const tracer = process.env.TRACE_WARM ? await startTrace(context, page) : null;
     warm.push(await measure(page, label, () => page.goto(half ? `${base}?range=6&resolution=months` : base, { waitUntil: 'commit' })));
     if (profiler) await stopProfiler(profiler, process.env.PROFILE_WARM, `wp-${i + 1}-${label.replace(/ /g, '-')}`);
+    if (tracer) await stopTrace(tracer, process.env.TRACE_WARM, `wp-${i + 1}-${label.replace(/ /g, '-')}`);
     if (process.env.TIMELINE) await timeline(page, label);
   }
   console.log(`WARM_PROFILE: warm ${warm.map(fmt).join(', ')} ms (7 days, 6 months, alternating)`);
