@@ -23,7 +23,7 @@ import { decodeEvents } from './cache-codec.ts';
 import type { EventColumns } from './cache-codec.ts';
 import { EventBlock, UserNumbers, encodeBlock, eventTime, parseBlock, parseSummary, serializeBlock, serializeSummary, summarize, upperTime } from './event-block.ts';
 import type { DaySummary } from './event-block.ts';
-import { aggregateDay, dayCut, parseAggregate, serializeAggregate } from './stats/day-aggregate.ts';
+import { aggregateDay, dayCut, parseAggregate, parseTimes, serializeAggregate, serializeTimes } from './stats/day-aggregate.ts';
 import type { NormalizedEvent } from './types.ts';
 
 const DAY = 86_400_000;
@@ -64,6 +64,11 @@ export function aggregateKey(dayKey: string): string {
   return `agg:${dayKey.slice('day:'.length)}`;
 }
 
+/** The record of a day's visitors' first and last times, written with its aggregate. */
+export function timesKey(dayKey: string): string {
+  return `tim:${dayKey.slice('day:'.length)}`;
+}
+
 /** n of day:<n>; Infinity for day:x (ids that are no ULID: never old enough to leave unread). */
 export function dayNumber(key: string): number {
   const n = Number(key.slice('day:'.length));
@@ -75,7 +80,9 @@ export function dayNumber(key: string): number {
  * summary stands in) and in `aggregated` (days whose summary and aggregate stand in, with the cut that
  * aggregate must have), stats.ts neededDays. A plain number n means the days from n on.
  */
-export type DayNeed = number | { from: number; summarized: ReadonlySet<number>; aggregated?: ReadonlyMap<number, number> };
+export type DayNeed =
+  | number
+  | { from: number; summarized: ReadonlySet<number>; aggregated?: ReadonlyMap<number, number>; timed?: ReadonlySet<number> };
 
 /**
  * Whether a day is needed as a block; with its summary when it is known: a day with an irregular id is always
@@ -88,7 +95,8 @@ function needsBlock(day: number, need: DayNeed, summary?: DaySummary, aggregate 
   if (day < need.from || need.summarized.has(day)) return false;
   const cut = need.aggregated?.get(day);
   if (cut === undefined) return true;
-  return summary !== undefined && (summary.agg === undefined || summary.agg.cut !== cut || !aggregate);
+  if (summary === undefined) return false;
+  return summary.agg === undefined || summary.agg.cut !== cut || !aggregate || (need.timed?.has(day) === true && summary.times === undefined);
 }
 
 /**
@@ -104,6 +112,7 @@ export function recordsToRead(keys: readonly string[], need: DayNeed): string[] 
   return keys.filter((key) => {
     if (key.startsWith('secrets:')) return false;
     if (key.startsWith('agg:')) return aggregated?.has(Number(key.slice('agg:'.length))) === true;
+    if (key.startsWith('tim:')) return typeof need !== 'number' && need.timed?.has(Number(key.slice('tim:'.length))) === true;
     return !key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest;
   });
 }
@@ -403,28 +412,51 @@ export class AccountView {
 
   /** Notes which aggregate records the cache holds (its keys), read or not. */
   storedAggregates(keys: readonly string[]): void {
-    for (const key of keys) if (key.startsWith('agg:') && !this.stale.has(key)) this.aggregates.add(`day:${key.slice('agg:'.length)}`);
+    const stored = new Set(keys);
+    for (const key of keys) {
+      if (!key.startsWith('agg:')) continue;
+      const day = `day:${key.slice('agg:'.length)}`;
+      // Written together: an aggregate without its times is written again with them.
+      if (stored.has(timesKey(day))) this.noteAggregate(day);
+      else this.aggregates.delete(day);
+    }
   }
 
-  /** The aggregate records of unread days the need aggregates that have one stored but not read. */
+  /** Notes that a day's aggregate is stored, unless it or its times did not open (then both are written again). */
+  private noteAggregate(day: string): void {
+    if (!this.stale.has(aggregateKey(day)) && !this.stale.has(timesKey(day))) this.aggregates.add(day);
+  }
+
+  /**
+   * The aggregate and times records of unread days the need aggregates (and times) that have them stored but
+   * not read. Times are written with their aggregate, so an aggregate stored means times stored.
+   */
   unreadAggregates(need: DayNeed): string[] {
     if (typeof need === 'number' || !need.aggregated) return [];
     const out: string[] = [];
     for (const [key, summary] of this.unread) {
-      if (summary.agg === undefined && need.aggregated.has(dayNumber(key)) && this.aggregates.has(key)) out.push(aggregateKey(key));
+      const day = dayNumber(key);
+      if (!need.aggregated.has(day) || !this.aggregates.has(key)) continue;
+      if (summary.agg === undefined) out.push(aggregateKey(key));
+      if (summary.times === undefined && need.timed?.has(day)) out.push(timesKey(key));
     }
     return out;
   }
 
-  /** Takes in aggregate records read later; one that cannot be read is dropped (its day is then read). */
+  /**
+   * Takes in aggregate and times records read later; one that cannot be read is dropped (its day is then read,
+   * and both are written again).
+   */
   readAggregates(records: Map<string, unknown>): void {
     for (const [key, value] of records) {
-      if (!key.startsWith('agg:')) continue;
-      const day = `day:${key.slice('agg:'.length)}`;
+      const times = key.startsWith('tim:');
+      if (!times && !key.startsWith('agg:')) continue;
+      const day = `day:${key.slice(4)}`;
       const summary = this.unread.get(day);
       if (summary === undefined) continue;
       try {
-        summary.agg = parseAggregate(value as Uint8Array);
+        if (times) summary.times = parseTimes(value as Uint8Array);
+        else summary.agg = parseAggregate(value as Uint8Array);
       } catch {
         this.aggregates.delete(day);
         this.stale.add(key);
@@ -462,10 +494,11 @@ export class AccountView {
     return Number.isFinite(day) ? dayCut(day, this.timeZone) : 0;
   }
 
-  /** The day's aggregate record, or its deletion when the day has none. */
+  /** The day's aggregate and times records, or their deletion when the day has none. */
   private writeAggregate(changes: Map<string, unknown>, key: string, block: EventBlock): void {
     const aggregate = aggregateDay(block, this.cutOf(key));
     changes.set(aggregateKey(key), aggregate === undefined ? undefined : serializeAggregate(aggregate));
+    changes.set(timesKey(key), aggregate === undefined ? undefined : serializeTimes(aggregate.times));
     if (aggregate === undefined) this.aggregates.delete(key);
     else this.aggregates.add(key);
   }
@@ -483,6 +516,7 @@ export class AccountView {
         changes.set(key, undefined);
         changes.set(summaryKey(key), undefined);
         changes.set(aggregateKey(key), undefined);
+        changes.set(timesKey(key), undefined);
         this.aggregates.delete(key);
       } else {
         changes.set(key, serializeBlock(day as EventBlock, this.users));
@@ -528,9 +562,11 @@ export class AccountView {
     const meta = records.get(META) as { v?: unknown; sequence?: unknown } | undefined;
     if (!meta || meta.v !== 1) return null;
     const view = new AccountView(accountId);
-    // An aggregate that does not open only means its day is read as a block (and aggregated again).
-    const broken = allBroken.filter((key) => !key.startsWith('agg:'));
-    for (const key of allBroken) if (key.startsWith('agg:')) view.stale.add(key);
+    // An aggregate or times record that does not open only means its day is read as a block (and aggregated
+    // again).
+    const derived = (key: string) => key.startsWith('agg:') || key.startsWith('tim:');
+    const broken = allBroken.filter((key) => !derived(key));
+    for (const key of allBroken) if (derived(key)) view.stale.add(key);
     view.sequence = typeof meta.sequence === 'string' ? meta.sequence : null;
     const unreadable: string[] = [];
     const summaries: Array<[string, unknown]> = [];
@@ -563,7 +599,7 @@ export class AccountView {
           }
         } else if (key.startsWith('sum:')) {
           summaries.push([`day:${key.slice('sum:'.length)}`, value]);
-        } else if (key.startsWith('agg:')) {
+        } else if (derived(key)) {
           aggregates.set(key, value);
         } else if (key.startsWith('secrets:')) {
           const bucket = secretBucketOf(key);
@@ -589,7 +625,7 @@ export class AccountView {
         unreadable.push(key, summaryKey(key));
       }
     }
-    for (const key of aggregates.keys()) view.aggregates.add(`day:${key.slice('agg:'.length)}`);
+    for (const key of aggregates.keys()) if (key.startsWith('agg:')) view.noteAggregate(`day:${key.slice('agg:'.length)}`);
     view.readAggregates(aggregates);
     if (broken.length > 0 || unreadable.length > 0) {
       view.sequence = null;

@@ -193,7 +193,7 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
     const raw = await rawCache();
-    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^agg:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^agg:\d+$/), expect.stringMatching(/^tim:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
     for (const { value } of raw) {
       const { iv, data } = value as { iv: Uint8Array; data: ArrayBuffer };
       expect(iv).toHaveLength(12);
@@ -202,7 +202,7 @@ describe('the encrypted local cache', () => {
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
       // Day blocks and summaries, secret buckets and the visitor numbering are bytes (b: 1), the rest JSON.
       const key = String(raw.find((r) => r.value === value)!.key);
-      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|agg|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
+      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|agg|tim|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -356,6 +356,40 @@ describe('the encrypted local cache', () => {
     expect([...unread.keys()]).toEqual([dayKey(old(0))]);
     unread = await unreadAfterReload();
     expect(unread.size).toBe(2);
+  });
+
+  it("a day a retention week's edge cuts stands in with its visitors' times, written again when missing", async () => {
+    const DAY = 86_400_000;
+    const { encrypted, events } = await dataset(8, 3);
+    // The edge between the second and third retention weeks is NOW − 14 days, 20:00 UTC: events on both sides.
+    const cut = (n: number, hours: number) => ulid(T0 - 14 * DAY + hours * 3_600_000 + n, `c${n}`);
+    [-3, 2, -1, 3, -2].forEach((hours, n) => (events[n]!.eventId = cut(n, hours)));
+    apiMock.mockResolvedValue(response({ sequence: 'Q1' }));
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' }, events: false };
+    const full = (await send(sixMonths)).result as unknown as DashboardStats;
+    const day = dayKey(cut(0, 0));
+    const times = `tim:${day.slice(4)}`;
+    expect((await rawCache()).some((r) => String(r.key) === times)).toBe(true);
+    // Visitors seen on both sides of the edge make the retention matrix differ from the one of the whole day.
+    expect(full.retentionMatrix[1]![1]).toBeGreaterThan(0);
+
+    reload();
+    expect((await send(sixMonths)).result).toEqual(full);
+    let summary = accountViews.get(account)!.unread.get(day);
+    expect(summary?.agg).toBeDefined();
+    expect(summary?.times).toHaveLength(2 * summary!.users.i.length);
+
+    // Without its times record the day is read as a block, and the record written again.
+    await deleteRaw([times]);
+    reload();
+    expect((await send(sixMonths)).result).toEqual(full);
+    expect(accountViews.get(account)!.unread.has(day)).toBe(false);
+    expect((await rawCache()).some((r) => String(r.key) === times)).toBe(true);
+    reload();
+    expect((await send(sixMonths)).result).toEqual(full);
+    summary = accountViews.get(account)!.unread.get(day);
+    expect(summary?.times).toBeDefined();
   });
 
   it("aggregates are cut at the viewer's midnight, and written again for another zone", async () => {

@@ -14,7 +14,7 @@
 //                within 2^32 ms, else Float64 (NaN where the id is no ULID)
 //     ids        canonical ULIDs (upper case): their 80 random bits, 10 bytes per event (the time is above);
 //                else 26 bytes per event (ASCII) when every id is 26 ASCII characters; else in the header
-import type { DayAggregate } from './stats/day-aggregate.ts';
+import type { DayAggregate, DayTimes } from './stats/day-aggregate.ts';
 import type { NormalizedEvent } from './types.ts';
 
 /** The members with a dictionary column; timestamp and eventId have columns of their own. */
@@ -642,6 +642,8 @@ export interface DaySummary {
   users: Dict;
   /** What a window's metrics need of the whole day (stored apart, record `agg:<n>`, and read only then). */
   agg?: DayAggregate;
+  /** Its visitors' first and last times (record `tim:<n>`, read only for a day a retention week's edge cuts). */
+  times?: DayTimes;
   /**
    * Set when an id of the day has time digits that are not upper case: its id order may then differ from time
    * order, and the latest event by eventId (§2.13) may be on this day, so its block is always read.

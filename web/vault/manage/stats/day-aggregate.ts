@@ -12,7 +12,9 @@
 //     uuids  Int32, 4 per session that is a UUID (SessionIndex)
 //     facts  SESSION_FACTS per session (the UUIDs', then the part's others'), each stored + 1 as Uint16 when
 //            every one fits, else as Int32 (see AggregatePart.facts); padded to 4
-//   times  Int32, 2 per visitor of the day's summary (DayAggregate.times)
+//   seen   with two parts: Uint8, 1 per visitor of the day's summary, bit p set when seen in part p
+// The visitors' first and last times are a record of their own (`tim:<n>`, serializeTimes): only the few days a
+// retention week's edge cuts need them.
 import { userTimes } from '../event-block.ts';
 import type { EventBlock } from '../event-block.ts';
 import { EventColumns, MOBILE } from './columns.ts';
@@ -31,7 +33,7 @@ export const F_GEO = 4;
 export const F_CAMPAIGN = 5;
 export const F_SOURCE = 6;
 
-const VERSION = 4;
+const VERSION = 5;
 const DAY = 86_400_000;
 
 /** The events of a day from `start` (ms after the day's start) to the next part's start or the day's end. */
@@ -64,13 +66,16 @@ export interface DayAggregate {
   strings: string[];
   /** One part, or two when `cut` > 0, in time order. */
   parts: AggregatePart[];
-  /**
-   * The first and last event time (ms after the day's start) of each visitor of the day's summary, in its
-   * order (event-block.ts userTimes): who was seen on either side of any instant that cuts the day (a part's
-   * start, a retention week's edge).
-   */
-  times: Int32Array;
+  /** With two parts, per visitor of the day's summary (in its order): bit p set when seen in part p. */
+  seen: Uint8Array;
 }
+
+/**
+ * The first and last event time (ms after the day's start) of each visitor of a day's summary, in its order
+ * (event-block.ts userTimes), two ints each: who was seen on either side of any instant that cuts the day (a
+ * retention week's edge).
+ */
+export type DayTimes = Int32Array;
 
 /**
  * Where a UTC day is cut for a viewer in `timeZone`: the ms after the day's start of the local midnight inside
@@ -100,7 +105,7 @@ const cuts = new Map<string, number>();
  * order), an id that is no ULID, or a value that is not a string where the metrics expect one. Such a day is
  * then read as a block.
  */
-export function aggregateDay(block: EventBlock, cut = 0): DayAggregate | undefined {
+export function aggregateDay(block: EventBlock, cut = 0): (DayAggregate & { times: DayTimes }) | undefined {
   if (!block.canonical || block.count === 0) return undefined;
   if (!(Number.isInteger(cut) && cut >= 0 && cut < DAY)) throw new RangeError(`a cut outside the day: ${cut}`);
   for (let n = 0; n < block.count; n++) if (Number.isNaN(block.time[n]!)) return undefined;
@@ -129,7 +134,9 @@ export function aggregateDay(block: EventBlock, cut = 0): DayAggregate | undefin
   const times = userTimes(block, dayStart);
   // Every event of a day record lies on that day (cache-view.ts dayKey).
   for (let k = 0; k < times.length; k++) if (!(times[k]! >= 0 && times[k]! < DAY)) return undefined;
-  return { cut, strings, parts, times };
+  const seen = new Uint8Array(cut > 0 ? times.length / 2 : 0);
+  for (let k = 0; k < seen.length; k++) seen[k] = (times[2 * k]! < cut ? 1 : 0) | (times[2 * k + 1]! >= cut ? 2 : 0);
+  return { cut, strings, parts, seen, times };
 }
 
 function aggregatePart(columns: EventColumns, selection: Selection, start: number, str: (value: unknown) => number): AggregatePart {
@@ -202,17 +209,17 @@ function factsBytes(count: number, narrow: boolean): number {
 }
 
 export function serializeAggregate(aggregate: DayAggregate): Uint8Array<ArrayBuffer> {
-  const { cut, strings, parts, times } = aggregate;
+  const { cut, strings, parts, seen } = aggregate;
   const heads: PartHeader[] = parts.map(({ start, events, withSession, mobile, pageloadSum, pageloads, pages, uuids, others, facts }) => {
     let narrow = true;
     for (let k = 0; k < facts.length && narrow; k++) narrow = facts[k]! + 1 < 0xffff;
     return { start, events, withSession, mobile, pageloadSum, pageloads, others, uuids: uuids.length / 4, pages: pages.length, narrow };
   });
-  const head = new TextEncoder().encode(JSON.stringify({ v: VERSION, cut, strings, parts: heads, times: times.length }));
+  const head = new TextEncoder().encode(JSON.stringify({ v: VERSION, cut, strings, parts: heads, seen: seen.length }));
   const start = (4 + head.length + 3) & ~3;
   let size = start;
   parts.forEach((part, p) => (size += (part.pages.length + part.uuids.length) * 4 + factsBytes(part.facts.length, heads[p]!.narrow)));
-  const out = new Uint8Array(size + times.length * 4);
+  const out = new Uint8Array(size + seen.length);
   new DataView(out.buffer).setUint32(0, head.length, true);
   out.set(head, 4);
   let at = start;
@@ -224,8 +231,26 @@ export function serializeAggregate(aggregate: DayAggregate): Uint8Array<ArrayBuf
     for (let k = 0; k < facts.length; k++) stored[k] = facts[k]! + 1;
     at += factsBytes(facts.length, heads[p]!.narrow);
   });
-  new Int32Array(out.buffer, at, times.length).set(times);
+  out.set(seen, at);
   return out;
+}
+
+/** A day's DayTimes as bytes: the Int32 values after a u32 format version. */
+export function serializeTimes(times: DayTimes): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(4 + times.length * 4);
+  new DataView(out.buffer).setUint32(0, VERSION, true);
+  new Int32Array(out.buffer, 4, times.length).set(times);
+  return out;
+}
+
+/** Reads serializeTimes's bytes; throws on anything else (the caller then reads the day's block). */
+export function parseTimes(bytes: Uint8Array): DayTimes {
+  const data = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  if (data.byteLength < 4 || (data.byteLength - 4) % 8 !== 0) throw new Error('truncated times');
+  if (new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true) !== VERSION) throw new Error('unknown times format');
+  const times = new Int32Array(data.buffer as ArrayBuffer, data.byteOffset + 4, (data.byteLength - 4) / 4);
+  for (let k = 0; k < times.length; k++) if (!(times[k]! >= 0 && times[k]! < DAY)) throw new Error('a time outside the day');
+  return times;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -234,10 +259,10 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 export function parseAggregate(bytes: Uint8Array): DayAggregate {
   const data = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { v: number; cut: number; strings: string[]; parts: PartHeader[]; times: number };
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { v: number; cut: number; strings: string[]; parts: PartHeader[]; seen: number };
   if (header.v !== VERSION || !Array.isArray(header.strings) || !Array.isArray(header.parts)) throw new Error('unknown aggregate format');
   const { cut, strings } = header;
-  if (!(isCount(cut) && cut < DAY) || header.parts.length !== (cut > 0 ? 2 : 1) || !isCount(header.times) || header.times % 2 !== 0) throw new Error('an aggregate of unknown shape');
+  if (!(isCount(cut) && cut < DAY) || header.parts.length !== (cut > 0 ? 2 : 1) || !isCount(header.seen) || (cut === 0 && header.seen !== 0)) throw new Error('an aggregate of unknown shape');
   const buffer = data.buffer as ArrayBuffer;
   const limit = strings.length;
   let at = (4 + length + 3) & ~3;
@@ -262,8 +287,8 @@ export function parseAggregate(bytes: Uint8Array): DayAggregate {
     const { start, events, withSession, mobile, pageloadSum, pageloads, others } = head;
     return { start, events, withSession, mobile, pageloadSum, pageloads, pages, uuids, others, facts };
   });
-  if (data.byteLength !== at + header.times * 4) throw new Error('a truncated aggregate');
-  const times = new Int32Array(buffer, data.byteOffset + at, header.times);
-  for (let k = 0; k < times.length; k++) if (!(times[k]! >= 0 && times[k]! < DAY)) throw new Error('a time outside the day');
-  return { cut, strings, parts, times };
+  if (data.byteLength !== at + header.seen) throw new Error('a truncated aggregate');
+  const seen = new Uint8Array(buffer, data.byteOffset + at, header.seen);
+  for (let k = 0; k < seen.length; k++) if (seen[k] === 0 || seen[k]! > 3) throw new Error('a visitor seen in no part');
+  return { cut, strings, parts, seen };
 }

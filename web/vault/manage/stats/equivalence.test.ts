@@ -10,7 +10,7 @@ import type { RangeQuery } from './ranges.ts';
 import { referenceStats } from './reference.test-support.ts';
 import { UserNumbers, encodeBlock, eventTime, parseBlock, serializeBlock, summarize } from '../event-block.ts';
 import type { DaySummary, EventBlock } from '../event-block.ts';
-import { aggregateDay, dayCut, parseAggregate, serializeAggregate } from './day-aggregate.ts';
+import { aggregateDay, dayCut, parseAggregate, parseTimes, serializeAggregate, serializeTimes } from './day-aggregate.ts';
 import { computeBlockStats, computeStats, neededDays } from './stats.ts';
 import type { StatsContext } from './stats.ts';
 import type { DashboardStats } from './types.ts';
@@ -245,12 +245,13 @@ describe('computeStats equals the reference implementation', () => {
         days.map((day) => {
           // Cut at the viewer's midnight, as the cache view writes them.
           const agg = aggregateDay(blockOf.get(day)!, Number.isFinite(day) ? dayCut(day, data.timeZone) : 0);
-          return [day, agg && parseAggregate(serializeAggregate(agg))] as const;
+          return [day, agg && { agg: parseAggregate(serializeAggregate(agg)), times: parseTimes(serializeTimes(agg.times)) }] as const;
         }),
       );
       let summarizedInRetention = 0;
       let aggregatedDays = 0;
       let cutDays = 0;
+      let timedDays = 0;
       for (const retentionPeriod of ['6months', '30days']) {
         const context: StatsContext = { timeZone: data.timeZone, now: data.now, retentionPeriod };
         for (const query of QUERIES) {
@@ -262,16 +263,26 @@ describe('computeStats equals the reference implementation', () => {
             const summaries: DaySummary[] = [];
             for (const day of days) {
               const block = blockOf.get(day)!;
-              const agg = aggregateOf.get(day);
+              const stored = aggregateOf.get(day);
+              const agg = stored?.agg;
               const standsIn = day < need.from || need.summarized.has(day) || (need.aggregated.has(day) && agg !== undefined);
               expect(need.aggregated.has(day) && agg === undefined).toBe(false);
               if (need.aggregated.has(day)) expect(agg!.cut).toBe(need.aggregated.get(day));
+              if (need.timed.has(day)) expect(need.aggregated.has(day)).toBe(true);
               if (!standsIn || day === newest) blocks.push(block);
-              else summaries.push({ ...summarize(block), day, ...(need.aggregated.has(day) ? { agg } : {}) });
+              else {
+                summaries.push({
+                  ...summarize(block),
+                  day,
+                  ...(need.aggregated.has(day) ? { agg } : {}),
+                  ...(need.timed.has(day) ? { times: stored!.times } : {}),
+                });
+              }
             }
             summarizedInRetention += summaries.filter((summary) => need.summarized.has(summary.day!)).length;
             aggregatedDays += summaries.filter((summary) => summary.agg !== undefined).length;
             cutDays += summaries.filter((summary) => summary.agg !== undefined && summary.agg.parts.length === 2).length;
+            timedDays += summaries.filter((summary) => summary.times !== undefined).length;
             expect(computeBlockStats(blocks, full, context, summaries), JSON.stringify(full)).toStrictEqual(referenceStats(events, full, context));
           }
         }
@@ -283,8 +294,11 @@ describe('computeStats equals the reference implementation', () => {
       // Outside UTC the days stand in as two parts, one on either side of the local midnight.
       if (data.timeZone === 'UTC') expect(cutDays).toBe(0);
       else expect(cutDays).toBeGreaterThan(200);
+      // The days a retention week's edge cuts come with their visitors' times (edges at UTC midnights cut none).
+      if (data.now % DAY === 0) expect(timedDays).toBe(0);
+      else expect(timedDays).toBeGreaterThan(10);
       // Both kinds of session key are stored: UUIDs as bits, the rest as strings.
-      const parts = [...aggregateOf.values()].flatMap((agg) => agg?.parts ?? []);
+      const parts = [...aggregateOf.values()].flatMap((stored) => stored?.agg.parts ?? []);
       expect(parts.some((part) => part.uuids.length > 0) && parts.some((part) => part.others.length > 0)).toBe(true);
     }, 120_000);
   }

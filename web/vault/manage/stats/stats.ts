@@ -178,15 +178,27 @@ function mapStrings(from: Int32Array, to: Int32Array, offset: number, stride: nu
   }
 }
 
-/**
- * The visitor codes of a day's summary seen in [from, to) (ms after the day's start), from the aggregate's
- * times: only one instant cuts the day, so a visitor was seen before it when their first event was, and at or
- * after it when their last was. The summary's own codes when that is all of them.
- */
-function codesBetween(summary: DaySummary, times: Int32Array, from: number, to: number): Int32Array {
+/** The visitor codes of a day's summary seen in part p of its aggregate (all of them when it is one part). */
+function partCodes(summary: DaySummary, agg: DayAggregate, p: number): Int32Array {
   const codes = summary.users.i;
-  if (from <= 0 && to >= DAY) return codes;
-  if (times.length !== codes.length * 2) throw new Error(`day ${summary.day} has no times for its visitors`);
+  if (agg.parts.length === 1) return codes;
+  if (agg.seen.length !== codes.length) throw new Error(`day ${summary.day} has no parts for its visitors`);
+  const out = new Int32Array(codes.length);
+  let count = 0;
+  const bit = 1 << p;
+  for (let k = 0; k < codes.length; k++) if (agg.seen[k]! & bit) out[count++] = codes[k]!;
+  return out.slice(0, count);
+}
+
+/**
+ * The visitor codes of a day's summary seen in [from, to) (ms after the day's start), from its times: only
+ * one instant cuts the day, so a visitor was seen before it when their first event was, and at or after it
+ * when their last was.
+ */
+function codesBetween(summary: DaySummary, from: number, to: number): Int32Array {
+  const codes = summary.users.i;
+  const times = summary.times;
+  if (times === undefined || times.length !== codes.length * 2) throw new Error(`day ${summary.day} is cut by a retention week but was not read`);
   const out = new Int32Array(codes.length);
   let count = 0;
   for (let k = 0; k < codes.length; k++) if (times[2 * k]! < to && times[2 * k + 1]! >= from) out[count++] = codes[k]!;
@@ -201,7 +213,7 @@ function partEnd(agg: DayAggregate, p: number): number {
 function joinPart(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, p: number, bucket: number): WindowPart {
   const part = agg.parts[p]!;
   const { d } = summary.users;
-  const codes = codesBetween(summary, agg.times, part.start, partEnd(agg, p));
+  const codes = partCodes(summary, agg, p);
   const userIds = columns.userIds;
   let users = codes;
   if (!userIds.byCode(d)) {
@@ -497,11 +509,7 @@ function classifySummaries(
   const inWindow: Array<readonly [DaySummary, DayAggregate, number, number]> = [];
   const weeks: Array<readonly [DaySummary, number]> = [];
   const before: DaySummary[] = [];
-  const seenBetween = (summary: DaySummary, from: number, to: number) => {
-    const times = summary.agg?.times;
-    if (times === undefined) throw new Error(`day ${summary.day} is cut by a window but was not read`);
-    return { ...summary, users: { d: summary.users.d, i: codesBetween(summary, times, from, to) } };
-  };
+  const withCodes = (summary: DaySummary, codes: Int32Array): DaySummary => ({ ...summary, users: { d: summary.users.d, i: codes } });
   for (const summary of summaries) {
     // Without its day a summary is taken to be older than every window (the contract before neededDays).
     if (summary.day === undefined || !Number.isFinite(summary.day)) {
@@ -524,8 +532,12 @@ function classifySummaries(
         }
         inWindow.push([summary, agg, p, bucket]);
       }
-      // Who of the day was seen before the window (§2.1 returning visitors).
-      if (first < window.start) before.push(seenBetween(summary, 0, window.start - first));
+      // Who of the day was seen before the window (§2.1 returning visitors): its first part, which the
+      // window's start (a local midnight) ends.
+      if (first < window.start) {
+        if (agg.parts.length !== 2 || first + agg.cut !== window.start) throw new Error(`day ${summary.day} lies in the window but was not read`);
+        before.push(withCodes(summary, partCodes(summary, agg, 0)));
+      }
     }
     if (last < retentionFrom || first > now) continue;
     if (filter !== null || last >= liveFrom) throw new Error(`day ${summary.day} is inside the retention or live window but was not read`);
@@ -536,8 +548,8 @@ function classifySummaries(
     }
     // Cut by one edge (weeks are longer than a day): who was seen before it and after it, from the times.
     const edge = first < retentionFrom ? retentionFrom : retentionFrom + (week + 1) * WEEK;
-    if (edge > retentionFrom) weeks.push([seenBetween(summary, 0, edge - first), week]);
-    weeks.push([seenBetween(summary, edge - first, DAY), retentionWeek(edge, retentionFrom)]);
+    if (edge > retentionFrom) weeks.push([withCodes(summary, codesBetween(summary, 0, edge - first)), week]);
+    weeks.push([withCodes(summary, codesBetween(summary, edge - first, DAY)), retentionWeek(edge, retentionFrom)]);
   }
   return { inWindow, weeks, before };
 }
@@ -556,22 +568,29 @@ function retentionWeek(time: number, retentionFrom: number): number {
  * - `aggregated` (only when `aggregate`, i.e. the answer carries no events), with the cut (dayCut) their
  *   aggregate must have: days outside the live window each of whose parts lies wholly outside the selected
  *   window or wholly inside one of its chart buckets, and days before the window cut by a retention week's
- *   edge. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them, and its visitors'
- *   first and last times split a day at the window's start or a week's edge. Without `aggregate` those days
- *   are blocks.
+ *   edge. Their aggregate (day-aggregate.ts) gives what the window's metrics need of them, including who was
+ *   seen in each part (the first part ends where the window starts).
+ * - `timed`: of those, the days a retention week's edge cuts; their visitors' first and last times (a record
+ *   of their own) split them at the edge.
+ *   Without `aggregate` those days are blocks.
  * With a filter every day from `from` on is needed: the filter applies to the retention weeks too (§3.3), and
  * to each event of the window.
  */
-export function neededDays(query: StatsQuery, context: StatsContext, aggregate = false): { from: number; summarized: Set<number>; aggregated: Map<number, number> } {
+export function neededDays(
+  query: StatsQuery,
+  context: StatsContext,
+  aggregate = false,
+): { from: number; summarized: Set<number>; aggregated: Map<number, number>; timed: Set<number> } {
   const summarized = new Set<number>();
   const aggregated = new Map<number, number>();
+  const timed = new Set<number>();
   const from = Math.floor(neededFrom(query, context) / DAY);
   let window: Window;
   try {
     window = resolveWindow(query, context.timeZone, context.now, context.retentionPeriod);
-    if (parseFilter(query.filter) !== null) return { from, summarized, aggregated };
+    if (parseFilter(query.filter) !== null) return { from, summarized, aggregated, timed };
   } catch {
-    return { from, summarized, aggregated };
+    return { from, summarized, aggregated, timed };
   }
   const { now, timeZone } = context;
   const retentionFrom = now - 4 * WEEK;
@@ -584,7 +603,10 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
     if (last >= liveFrom || last > now) break;
     if (last < retentionFrom) continue;
     if (oneWeek(first, last)) summarized.add(day);
-    else if (aggregate) aggregated.set(day, dayCut(day, timeZone));
+    else if (aggregate) {
+      aggregated.set(day, dayCut(day, timeZone));
+      timed.add(day);
+    }
   }
   if (aggregate) {
     const { buckets } = window;
@@ -598,10 +620,13 @@ export function neededDays(query: StatsQuery, context: StatsContext, aggregate =
       const last = first + DAY - 1;
       if (last >= liveFrom || last > now) break;
       const cut = dayCut(day, timeZone);
-      if (cut > 0 ? fits(first, first + cut - 1) && fits(first + cut, last) : fits(first, last)) aggregated.set(day, cut);
+      if (cut > 0 ? fits(first, first + cut - 1) && fits(first + cut, last) : fits(first, last)) {
+        aggregated.set(day, cut);
+        if (!oneWeek(first, last)) timed.add(day);
+      }
     }
   }
-  return { from, summarized, aggregated };
+  return { from, summarized, aggregated, timed };
 }
 
 /** The metrics of events given as objects (a visitor's, a test's): they become one block first. */
