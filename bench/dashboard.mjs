@@ -24,8 +24,8 @@ const DEADLINE = Number(process.env.DASH_DEADLINE_MS) || Date.now() + 60 * 60_00
 // The seeded events end at seeding time, so a cached database ages: after a day the 7-day window holds less data
 // and, after three, the 186-day retention (server.md §4) starts expiring the oldest events. Reseed then.
 const CACHE_MAX_AGE_HOURS = int('CACHE_MAX_AGE_HOURS', 24);
-// Pause between a cold load and the warm reload: the server delays a second GET /api/accounts within 1 s
-// (clients-and-crypto.md §5.5 rate limit), and the vault may still be writing its caches.
+// Pause between a cold load and the warm reload, once the vault has written its cache (cacheWritten): the server
+// delays a second GET /api/accounts within 1 s (clients-and-crypto.md §5.5 rate limit).
 const SETTLE_MS = int('SETTLE_MS', 3000);
 const VERIFY_MAX_USERS = int('VERIFY_MAX_USERS', 5000);
 const IN_FLIGHT = 256;
@@ -195,6 +195,21 @@ async function timeline(page, label) {
   for (const [at, what] of rows) log(`    ${String(Math.round(at - top)).padStart(6)}  ${what}`);
 }
 
+/**
+ * Waits until the vault has written what the load decrypted to its local cache (the `offen:query:cached` mark),
+ * so a warm load measures reading the cache, not a write still running beside it.
+ */
+async function cacheWritten(page, label) {
+  const t0 = Date.now();
+  for (;;) {
+    const done = await Promise.all(page.frames().map((frame) => frame.evaluate(() => performance.getEntriesByName('offen:query:cached').length > 0).catch(() => false)));
+    if (done.some(Boolean)) break;
+    if (Date.now() - t0 > Math.min(120_000, remaining())) throw new Error(`${label}: the vault did not finish writing its cache`);
+    await sleep(250);
+  }
+  log(`  ${label}: cache written ${fmt(Date.now() - t0)} ms after the dashboard was ready`);
+}
+
 /** A fresh profile: log in through /login/, then the cold load of `query` and a warm reload in the same profile. */
 /**
  * A running server, not one that has just started: a few unmeasured account reads compile the server's hot paths
@@ -285,6 +300,7 @@ async function coldAndWarm(origin, meta, name, query) {
   const coldProfiler = process.env.PROFILE_COLD ? await startProfiler(context, page) : null;
   const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }));
   if (coldProfiler) await stopProfiler(coldProfiler, process.env.PROFILE_COLD, `cold-${name}`);
+  await cacheWritten(page, `cold ${name}`);
   await sleep(SETTLE_MS);
   // PROFILE_WARM=<dir>: a V8 CPU profile of each warm load (the page and the vault frame share one isolate),
   // written as <dir>/warm-<range>.cpuprofile (open it in Chromium's DevTools, or summarise it with
@@ -350,7 +366,8 @@ async function warmOnly(origin, meta, dir) {
   const base = `${origin}/auditorium/${meta.accountId}/`;
   if (!primed) {
     await measure(page, 'priming cold 7 days', () => page.goto(base, { waitUntil: 'commit' }));
-    await sleep(SETTLE_MS * 3);
+    await cacheWritten(page, 'priming cold 7 days');
+    await sleep(SETTLE_MS);
     writeFileSync(marker, JSON.stringify({ seededAt: meta.seededAt }));
   }
   const warm = [];

@@ -481,6 +481,7 @@ export async function operatorQuery(
       // Never fails (a failed write only costs the next page load time).
       mark('query:answered');
       await writeCache(cache, current);
+      mark('query:cached');
     } catch (err) {
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);
