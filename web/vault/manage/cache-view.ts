@@ -11,10 +11,12 @@
 //   failed          events that did not open, [eventId, secretId], retried when their secret arrives or changes
 //   sum:<n>         the summary of day n (event-block.ts DaySummary): a page load reads only the blocks of the
 //                   days its query looks at (and the newest), the other days as summaries until needed
-//   agg:<n>         the aggregate of day n (stats/day-aggregate.ts), read instead of its block when the day lies
-//                   wholly inside the query's window and one chart bucket, or before the window and cut by a
-//                   retention week's edge (stats.ts neededDays); absent for a day that has none (an id that is
-//                   no canonical ULID)
+//   agg:<n>         the aggregate of day n (stats/day-aggregate.ts), cut at the viewer's local midnight into two
+//                   parts; read instead of its block when each part lies outside the query's window or inside one
+//                   chart bucket, or the day lies before the window (stats.ts neededDays); absent for a day that
+//                   has none (an id that is no canonical ULID)
+//   tim:<n>         the first and last time of each visitor of day n, written with its aggregate and read with it
+//                   only when a retention week's edge cuts the day
 //   users:<k>       the view's visitor numbering (event-block.ts UserNumbers), 8,192 secretIds per record: day
 //                   blocks code their visitors with it
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
