@@ -7,7 +7,7 @@ vi.stubGlobal('__OFFEN_LAZY__', {
   manage: { src: '/vault/manage-0123456789.js', integrity: 'sha384-manage' },
 });
 
-const { loadLazy } = await import('./lazy.ts');
+const { isAuditoriumVault, loadLazy } = await import('./lazy.ts');
 
 // Keep the injected scripts out of happy-dom's loader so the test decides when they load or fail.
 const appended: HTMLScriptElement[] = [];
@@ -45,5 +45,32 @@ describe('loadLazy', () => {
     expect(scripts('userland')).toHaveLength(2);
     scripts('userland')[1].dispatchEvent(new Event('load'));
     await expect(retry).resolves.toBeUndefined();
+  });
+});
+
+describe('isAuditoriumVault', () => {
+  const at = (href: string) => ({ origin: new URL(href).origin, search: new URL(href).search });
+  const framed = (parent: unknown, href: string) => ({ parent, location: at(href) }) as unknown as Window;
+
+  it("is the vault a page of its own origin frames without an accountId", () => {
+    const parent = { location: at('https://offen.example/auditorium/') };
+    expect(isAuditoriumVault(framed(parent, 'https://offen.example/vault'))).toBe(true);
+    expect(isAuditoriumVault(framed(parent, 'https://offen.example/vault?locale=de'))).toBe(true);
+  });
+
+  it("is not a tracked page's vault, nor one that is not framed", () => {
+    // The tracking script always passes the account; a page of the same origin (the root account) too.
+    expect(isAuditoriumVault(framed({ location: at('https://offen.example/') }, 'https://offen.example/vault?accountId=a'))).toBe(false);
+    // A parent of another origin throws on reading its location.
+    const foreign = {
+      get location(): never {
+        throw new DOMException('Blocked a frame', 'SecurityError');
+      },
+    };
+    expect(isAuditoriumVault(framed(foreign, 'https://offen.example/vault'))).toBe(false);
+    expect(isAuditoriumVault(framed({ location: at('https://site.example/') }, 'https://offen.example/vault'))).toBe(false);
+    const top = { location: at('https://offen.example/vault') } as { parent?: unknown; location: unknown };
+    top.parent = top;
+    expect(isAuditoriumVault(top as unknown as Window)).toBe(false);
   });
 });

@@ -25,3 +25,17 @@ export function loadLazy(name: keyof typeof __OFFEN_LAZY__): Promise<void> {
   }
   return pending;
 }
+
+/**
+ * Whether this vault is the auditorium's (clients-and-crypto.md §1.1): framed by a page of its own origin and
+ * opened without an accountId, which a tracked page's vault always carries. Its first message is then a
+ * management one, so the `manage` bundle can load while the auditorium starts rather than after it asks.
+ */
+export function isAuditoriumVault(win: Pick<Window, 'parent' | 'location'>): boolean {
+  try {
+    return win.parent !== win && win.parent.location.origin === win.location.origin && !new URLSearchParams(win.location.search).has('accountId');
+  } catch {
+    // A parent of another origin cannot be read: a tracked page.
+    return false;
+  }
+}

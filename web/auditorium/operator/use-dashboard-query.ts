@@ -2,7 +2,7 @@
 // URL's range/filter parameters (contract 2) and progress (contract 3); a re-query whenever the parameters or the
 // account change; an auto-refresh every 15 s while the window has focus (stopped on blur, run at once on focus).
 // A failed first load is unrecoverable (the app's error box); a failed later load keeps the old data and says so.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LoginResult } from '../../shared/protocol.ts';
 import type { DashboardStats } from '../../vault/manage/stats/types.ts';
 import type { NormalizedEvent, QueryResult } from '../../vault/manage/types.ts';
@@ -76,7 +76,9 @@ export function useDashboardQuery(accountId: string | null, search: string, logi
   const loadRef = useRef(load);
   loadRef.current = load;
 
-  useEffect(() => loadRef.current(false), [accountId, search]);
+  // A layout effect: the QUERY leaves in the task that rendered the dashboard, not after the next paint (a
+  // frame or more later on a page load that keeps the main thread busy).
+  useLayoutEffect(() => loadRef.current(false), [accountId, search]);
 
   useEffect(() => {
     if (accountId === null) return;

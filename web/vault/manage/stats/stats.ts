@@ -210,6 +210,57 @@ function partEnd(agg: DayAggregate, p: number): number {
   return p + 1 < agg.parts.length ? agg.parts[p + 1]!.start : DAY;
 }
 
+/**
+ * A part's session facts with their strings as this computation's ids (see WindowPart.facts), in one pass
+ * with each string looked up once per interner it goes to. Written out member by member: a page load runs
+ * this cold, where a call per value would cost more than the lookup.
+ */
+function mapFacts(from: Int32Array, strings: readonly string[], columns: EventColumns, keys: SessionKeys): Int32Array {
+  const to = from.slice();
+  const pages = new Int32Array(strings.length).fill(-2);
+  const referrers = new Int32Array(strings.length).fill(-2);
+  const geos = new Int32Array(strings.length).fill(-2);
+  const tags = new Int32Array(strings.length).fill(-2);
+  const { pageIds, geoIds } = columns;
+  let index = 0;
+  let id = 0;
+  for (let at = 0; at < from.length; at += SESSION_FACTS) {
+    index = from[at + F_LANDING]!;
+    id = pages[index]!;
+    if (id === -2) id = pages[index] = pageIds.intern(strings[index]!);
+    to[at + F_LANDING] = id;
+    index = from[at + F_EXIT]!;
+    id = pages[index]!;
+    if (id === -2) id = pages[index] = pageIds.intern(strings[index]!);
+    to[at + F_EXIT] = id;
+    index = from[at + F_REFERRER]!;
+    if (index >= 0) {
+      id = referrers[index]!;
+      if (id === -2) id = referrers[index] = keys.referrers.intern(strings[index]!);
+      to[at + F_REFERRER] = id;
+    }
+    index = from[at + F_GEO]!;
+    if (index >= 0) {
+      id = geos[index]!;
+      if (id === -2) id = geos[index] = geoIds.intern(strings[index]!);
+      to[at + F_GEO] = id;
+    }
+    index = from[at + F_CAMPAIGN]!;
+    if (index >= 0) {
+      id = tags[index]!;
+      if (id === -2) id = tags[index] = keys.tags.intern(strings[index]!);
+      to[at + F_CAMPAIGN] = id;
+    }
+    index = from[at + F_SOURCE]!;
+    if (index >= 0) {
+      id = tags[index]!;
+      if (id === -2) id = tags[index] = keys.tags.intern(strings[index]!);
+      to[at + F_SOURCE] = id;
+    }
+  }
+  return to;
+}
+
 function joinPart(columns: EventColumns, keys: SessionKeys, summary: DaySummary, agg: DayAggregate, p: number, bucket: number): WindowPart {
   const part = agg.parts[p]!;
   const { d } = summary.users;
@@ -231,13 +282,7 @@ function joinPart(columns: EventColumns, keys: SessionKeys, summary: DaySummary,
   const sessionIds = columns.sessionIds;
   sessionIds.internBits(part.uuids, uuidCount, sessions, 0);
   for (let k = 0; k < part.others.length; k++) sessions[uuidCount + k] = sessionIds.intern(part.others[k]!);
-  const facts = part.facts.slice();
-  mapStrings(part.facts, facts, F_LANDING, SESSION_FACTS, agg.strings, columns.pageIds);
-  mapStrings(part.facts, facts, F_EXIT, SESSION_FACTS, agg.strings, columns.pageIds);
-  mapStrings(part.facts, facts, F_REFERRER, SESSION_FACTS, agg.strings, keys.referrers);
-  mapStrings(part.facts, facts, F_GEO, SESSION_FACTS, agg.strings, columns.geoIds);
-  mapStrings(part.facts, facts, F_CAMPAIGN, SESSION_FACTS, agg.strings, keys.tags);
-  mapStrings(part.facts, facts, F_SOURCE, SESSION_FACTS, agg.strings, keys.tags);
+  const facts = mapFacts(part.facts, agg.strings, columns, keys);
   return { at: summary.day! * DAY + part.start, bucket, users, accounts, pages, sessions, facts, part };
 }
 
