@@ -13,7 +13,7 @@ import { decodeEvents } from './cache-codec.ts';
 import { encodeEvents } from './cache-codec.test-support.ts';
 import { AccountView, dayKey, dayNumber } from './cache-view.ts';
 import type { EventBlock } from './event-block.ts';
-import { CACHE_PREFIX, openCacheStore } from './cache-store.ts';
+import { CACHE_PREFIX, openCacheStore, packOf } from './cache-store.ts';
 import { dayCut, parseAggregate } from './stats/day-aggregate.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { PROGRESS_INTERVAL_MS } from './decrypt-pipeline.ts';
@@ -165,7 +165,10 @@ async function writeRaw(change: (store: IDBObjectStore) => void): Promise<void> 
 }
 
 const putRaw = (key: string, value: unknown) => writeRaw((store) => store.put(value, key));
-const deleteRaw = (keys: string[]) => writeRaw((store) => keys.forEach((key) => store.delete(key)));
+/** The record keys the store lists (members of packs included, the packs themselves not). */
+const storedKeys = async () => (await openCacheStore(account, kek))!.keys();
+/** Deletes records through the store (a packed one leaves its pack). */
+const deleteRecords = async (keys: string[]) => (await openCacheStore(account, kek))!.write(new Map(keys.map((key) => [key, undefined])));
 
 const databaseNames = async () => (await indexedDB.databases()).map((info) => info.name);
 
@@ -193,16 +196,17 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     await send();
     const raw = await rawCache();
-    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^agg:\d+$/), expect.stringMatching(/^tim:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    expect(raw.map((r) => String(r.key)).sort()).toEqual(expect.arrayContaining(['meta', 'users:0', 'pack:dir', expect.stringMatching(/^day:\d+$/), expect.stringMatching(/^pack:agg:\d+$/), expect.stringMatching(/^pack:sum:\d+$/), expect.stringMatching(/^pack:tim:\d+$/), expect.stringMatching(/^secrets:\d+$/)]));
+    expect(await storedKeys()).toEqual(expect.arrayContaining([expect.stringMatching(/^agg:\d+$/), expect.stringMatching(/^sum:\d+$/), expect.stringMatching(/^tim:\d+$/)]));
     for (const { value } of raw) {
       const { iv, data } = value as { iv: Uint8Array; data: ArrayBuffer };
       expect(iv).toHaveLength(12);
       const bytes = new TextDecoder('latin1').decode(new Uint8Array(data));
       // Needles of 8+ bytes: a 2-byte needle turns up in a few kilobytes of random ciphertext by chance.
       for (const needle of ['example.com', 'PAGEVIEW', secretIdOf(0), id(1), '"kty":"oct"', '"sequence"']) expect(bytes).not.toContain(needle);
-      // Day blocks and summaries, secret buckets and the visitor numbering are bytes (b: 1), the rest JSON.
+      // Day blocks, packs, secret buckets and the visitor numbering are bytes (b: 1), the rest JSON.
       const key = String(raw.find((r) => r.value === value)!.key);
-      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|sum|agg|tim|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
+      expect(JSON.stringify(Object.keys(value as object))).toBe(/^(day|pack:(agg|sum|tim)|secrets|users):/.test(key) ? '["iv","data","b"]' : '["iv","data"]');
     }
     // Derived from the KEK: a different KEK opens no record; the right one opens all of them.
     const other = await openCacheStore(account, { kty: 'oct', k: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
@@ -316,7 +320,7 @@ describe('the encrypted local cache', () => {
     const sixMonths = { query: { accountId: account, now: NOW, range: '6', resolution: 'months' }, events: false };
     const full = (await send(sixMonths)).result;
     expect((full as unknown as DashboardStats).pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(12);
-    const aggregates = (await rawCache()).filter((r) => String(r.key).startsWith('agg:')).map((r) => String(r.key));
+    const aggregates = (await storedKeys()).filter((key) => key.startsWith('agg:'));
     expect(aggregates.sort()).toEqual([dayKey(old(0)), dayKey(mid(0)), dayKey(id(1))].map((key) => `agg:${key.slice(4)}`).sort());
 
     const unreadAfterReload = async () => {
@@ -341,19 +345,29 @@ describe('the encrypted local cache', () => {
     expect(accountViews.get(account)!.unread.size).toBe(0);
 
     // A cache of the version before aggregates: their days are read as blocks, and aggregated on the save.
-    await deleteRaw([`agg:${dayKey(old(0)).slice(4)}`]);
+    await deleteRecords([`agg:${dayKey(old(0)).slice(4)}`]);
     unread = await unreadAfterReload();
     expect([...unread.keys()]).toEqual([dayKey(mid(0))]);
-    expect((await rawCache()).some((r) => String(r.key) === `agg:${dayKey(old(0)).slice(4)}`)).toBe(true);
+    expect(await storedKeys()).toContain(`agg:${dayKey(old(0)).slice(4)}`);
     unread = await unreadAfterReload();
     expect(unread.size).toBe(2);
 
-    // An aggregate that does not open: its day is read instead, and nothing starts over.
-    const record = (await rawCache()).find((r) => String(r.key) === `agg:${dayKey(mid(0)).slice(4)}`)!;
-    const { b: _flag, ...unflagged } = record.value as { b?: number };
-    await putRaw(String(record.key), unflagged);
+    // An aggregate that does not parse: its day is read instead, and nothing starts over.
+    await (await openCacheStore(account, kek))!.write(new Map([[`agg:${dayKey(mid(0)).slice(4)}`, new Uint8Array([9, 9, 9])]]));
     unread = await unreadAfterReload();
     expect([...unread.keys()]).toEqual([dayKey(old(0))]);
+    unread = await unreadAfterReload();
+    expect(unread.size).toBe(2);
+
+    // A pack that does not open: the days of its aggregates are read instead, and nothing starts over.
+    const pack = packOf(`agg:${dayKey(mid(0)).slice(4)}`)!;
+    const record = (await rawCache()).find((r) => String(r.key) === pack)!;
+    const { b: _flag, ...unflagged } = record.value as { b?: number };
+    await putRaw(pack, unflagged);
+    unread = await unreadAfterReload();
+    const inPack = [old(0), mid(0)].map(dayKey).filter((key) => packOf(`agg:${key.slice(4)}`) === pack);
+    expect(inPack).toContain(dayKey(mid(0)));
+    expect([...unread.keys()].sort()).toEqual([old(0), mid(0)].map(dayKey).filter((key) => !inPack.includes(key)).sort());
     unread = await unreadAfterReload();
     expect(unread.size).toBe(2);
   });
@@ -370,7 +384,7 @@ describe('the encrypted local cache', () => {
     const full = (await send(sixMonths)).result as unknown as DashboardStats;
     const day = dayKey(cut(0, 0));
     const times = `tim:${day.slice(4)}`;
-    expect((await rawCache()).some((r) => String(r.key) === times)).toBe(true);
+    expect(await storedKeys()).toContain(times);
     // Visitors seen on both sides of the edge make the retention matrix differ from the one of the whole day.
     expect(full.retentionMatrix[1]![1]).toBeGreaterThan(0);
 
@@ -381,11 +395,12 @@ describe('the encrypted local cache', () => {
     expect(summary?.times).toHaveLength(2 * summary!.users.i.length);
 
     // Without its times record the day is read as a block, and the record written again.
-    await deleteRaw([times]);
+    await deleteRecords([times]);
+    expect(await storedKeys()).not.toContain(times);
     reload();
     expect((await send(sixMonths)).result).toEqual(full);
     expect(accountViews.get(account)!.unread.has(day)).toBe(false);
-    expect((await rawCache()).some((r) => String(r.key) === times)).toBe(true);
+    expect(await storedKeys()).toContain(times);
     reload();
     expect((await send(sixMonths)).result).toEqual(full);
     summary = accountViews.get(account)!.unread.get(day);
