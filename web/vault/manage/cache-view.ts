@@ -19,6 +19,7 @@
 //                   only when a retention week's edge cuts the day
 //   users:<k>       the view's visitor numbering (event-block.ts UserNumbers), 8,192 secretIds per record: day
 //                   blocks code their visitors with it
+// The store keeps the sum:, agg: and tim: records of 32 days in one IndexedDB record (cache-store.ts packOf).
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
 // computation or save turns it back into a block.
 import { decodeEvents } from './cache-codec.ts';
