@@ -1,7 +1,8 @@
 // What an operator's vault knows decrypted about one account (clients-and-crypto.md §4.4 "An operator
 // decrypting", step 5: memoised by secretId and eventId), held in memory for the session and mirrored into the
 // encrypted local cache (cache-store.ts) record by record:
-//   meta            {v, sequence}: the `<accountId>` checkpoint (§4.7) the view reflects
+//   meta            {v, sequence, users}: the `<accountId>` checkpoint (§4.7) the view reflects, and how many
+//                   visitors the numbering holds
 //   day:<n>         the events whose ULID time falls on UTC day n, as one binary block (event-block.ts), so a
 //                   tombstone or expiry (the server tombstones expired events, server.md §5.8) finds its chunk
 //                   from the eventId alone and only that chunk is rewritten. Records of the first cache format
@@ -18,7 +19,8 @@
 //   tim:<n>         the first and last time of each visitor of day n, written with its aggregate and read with it
 //                   only when a retention week's edge cuts the day
 //   users:<k>       the view's visitor numbering (event-block.ts UserNumbers), 8,192 secretIds per record: day
-//                   blocks code their visitors with it
+//                   blocks code their visitors with it; read only when a page brings events or tombstones or
+//                   the answer carries events (the metrics count visitors by number)
 // The store keeps the sum:, agg: and tim: records of 32 days in one IndexedDB record (cache-store.ts packOf).
 // In memory a day is a block until an event of it changes; then it is a Map by eventId until the next
 // computation or save turns it back into a block.
@@ -114,6 +116,8 @@ export function recordsToRead(keys: readonly string[], need: DayNeed): string[] 
   // Secret buckets are read when a sync needs their secrets (SecretTable.unreadFor).
   return keys.filter((key) => {
     if (key.startsWith('secrets:')) return false;
+    // The visitor numbering is read when something needs it (AccountView.pendingUsers).
+    if (key.startsWith('users:')) return false;
     if (key.startsWith('agg:')) return aggregated?.has(Number(key.slice('agg:'.length))) === true;
     if (key.startsWith('tim:')) return typeof need !== 'number' && need.timed?.has(Number(key.slice('tim:'.length))) === true;
     return !key.startsWith('day:') || !summarized.has(key) || needsBlock(dayNumber(key), need) || dayNumber(key) === newest;
@@ -282,6 +286,73 @@ export class AccountView {
   /** Refuses to touch a day that is not read: the caller must read it first (readDays). */
   private readDay(key: string): void {
     if (this.unread.has(key)) throw new Error(`the cached day ${key} has not been read`);
+    this.needUsers();
+  }
+
+  /**
+   * The `users:<k>` records not read yet. A page load that brings no events and asks for none never needs
+   * the numbering: its blocks, summaries and aggregates name visitors by number. Anything that turns events
+   * into objects or numbers a visitor needs it read first (restoreUsers).
+   */
+  private usersUnread: string[] = [];
+  /** First-format day records waiting for the numbering, to be coded with it. */
+  private readonly legacyDays = new Map<string, EventColumns>();
+
+  pendingUsers(): readonly string[] {
+    return this.usersUnread;
+  }
+
+  /** Whether first-format days wait for the numbering: then it must be read before anything is computed. */
+  waitsForUsers(): boolean {
+    return this.legacyDays.size > 0;
+  }
+
+  /**
+   * Whether these records' meta says how many visitors the numbering holds; one of an earlier version does
+   * not, and then the numbering is read with the other records.
+   */
+  static countsUsers(records: ReadonlyMap<string, unknown>): boolean {
+    const count = (records.get(META) as { users?: unknown } | undefined)?.users;
+    return typeof count === 'number' && Number.isInteger(count) && count >= 0;
+  }
+
+  /** Starts the numbering afresh instead of reading it (a view that starts over has no events left). */
+  dropUsers(): void {
+    if (this.usersUnread.length === 0) return;
+    this.usersUnread = [];
+    this.users.names.length = 0;
+    this.users.pending = false;
+    this.legacyDays.clear();
+    this.storedUsers = 0;
+  }
+
+  private needUsers(): void {
+    if (this.usersUnread.length > 0) throw new Error('the visitor numbering has not been read');
+  }
+
+  /**
+   * Takes in the numbering's records, in order and without a gap (day blocks refer to it); then the
+   * first-format days read before it are coded with it. Throws on a gap or a short record.
+   */
+  restoreUsers(records: ReadonlyMap<string, unknown>): void {
+    const chunks = [...records.keys()].filter((key) => key.startsWith('users:')).map((key) => Number(key.slice('users:'.length)));
+    chunks.sort((a, b) => a - b);
+    const all: string[][] = [];
+    chunks.forEach((chunk, n) => {
+      if (chunk !== n) throw new Error('a gap in the visitor numbering');
+      const names = JSON.parse(new TextDecoder().decode(records.get(`users:${chunk}`) as Uint8Array)) as string[];
+      if (n < chunks.length - 1 && names.length !== USERS_CHUNK) throw new Error('a short visitor numbering record');
+      all.push(names);
+    });
+    this.users.restore(all.flat());
+    this.storedUsers = this.users.names.length;
+    this.usersUnread = [];
+    for (const [key, value] of this.legacyDays) {
+      // The first format: rebuilt as a block, and written as one on the next save.
+      this.days.set(key, encodeBlock(decodeEvents(value, this.accountId), this.users));
+      this.dirtyDays.add(key);
+    }
+    this.legacyDays.clear();
   }
 
   get(eventId: string): NormalizedEvent | undefined {
@@ -367,6 +438,7 @@ export class AccountView {
     for (const key of this.dirtyDays) {
       const day = this.days.get(key);
       if (day === undefined || day instanceof EventBlock || day.size === 0 || !(dayNumber(key) < before)) continue;
+      this.needUsers();
       this.days.set(key, encodeBlock(day.values(), this.users));
     }
   }
@@ -488,6 +560,7 @@ export class AccountView {
   /** Every decrypted event as objects, in no particular order (computeResult sorts what it returns). */
   events(): NormalizedEvent[] {
     if (this.unread.size > 0) throw new Error('some cached days have not been read');
+    this.needUsers();
     return this.blocks().flatMap((block) => block.events());
   }
 
@@ -532,7 +605,7 @@ export class AccountView {
       if (day instanceof EventBlock) this.writeAggregate(changes, key, day);
     }
     this.unaggregated.clear();
-    // After the days: encoding them may have numbered new visitors.
+    // After the days: encoding them may have numbered new visitors (none while the numbering is unread).
     const names = this.users.names;
     for (let chunk = Math.floor(this.storedUsers / USERS_CHUNK); this.storedUsers < names.length && chunk * USERS_CHUNK < names.length; chunk++) {
       changes.set(`users:${chunk}`, new TextEncoder().encode(JSON.stringify(names.slice(chunk * USERS_CHUNK, (chunk + 1) * USERS_CHUNK))));
@@ -540,7 +613,7 @@ export class AccountView {
     this.storedUsers = names.length;
     for (const bucket of this.dirtyBuckets) changes.set(secretKey(bucket), this.secrets.stored(bucket));
     if (this.dirtyFailed) changes.set(FAILED, this.failed.size > 0 ? [...this.failed] : undefined);
-    changes.set(META, { v: 1, sequence: this.sequence });
+    changes.set(META, { v: 1, sequence: this.sequence, users: this.users.size });
     this.stale.clear();
     this.dirtyDays.clear();
     this.dirtyBuckets.clear();
@@ -553,7 +626,8 @@ export class AccountView {
     for (const key of stored) this.stale.add(key);
     for (const key of this.days.keys()) this.dirtyDays.add(key);
     for (const bucket of this.secrets.filled()) this.dirtyBuckets.add(bucket);
-    this.storedUsers = 0;
+    // A numbering not read is still the stored one.
+    if (this.usersUnread.length === 0) this.storedUsers = 0;
     this.dirtyFailed = true;
   }
 
@@ -561,10 +635,20 @@ export class AccountView {
    * Rebuilds a view from the cache's records. A missing or unreadable meta record (another KEK, a cache of an
    * older format) discards everything; a chunk that does not open only forces a reconcile (sequence null).
    */
-  static fromRecords(accountId: string, records: Map<string, unknown>, allBroken: string[]): AccountView | null {
-    const meta = records.get(META) as { v?: unknown; sequence?: unknown } | undefined;
+  static fromRecords(accountId: string, records: Map<string, unknown>, allBroken: string[], unreadUsers: readonly string[] = []): AccountView | null {
+    const meta = records.get(META) as { v?: unknown; sequence?: unknown; users?: unknown } | undefined;
     if (!meta || meta.v !== 1) return null;
     const view = new AccountView(accountId);
+    // `unreadUsers`: the numbering's records, left to be read when needed (records holds none of them then).
+    // The meta record says how many names they hold (so blocks can be checked against it); one of an earlier
+    // version does not, and the numbering is then read at once (waitsForUsers).
+    const pending = unreadUsers.filter((key) => !records.has(key));
+    if (pending.length > 0 && AccountView.countsUsers(records)) {
+      view.usersUnread = [...pending];
+      view.users.expect(meta.users as number);
+      // Stored as it is: nothing of it is written again until it is read and grows.
+      view.storedUsers = meta.users as number;
+    }
     // An aggregate or times record that does not open only means its day is read as a block (and aggregated
     // again).
     const derived = (key: string) => key.startsWith('agg:') || key.startsWith('tim:');
@@ -575,16 +659,8 @@ export class AccountView {
     const summaries: Array<[string, unknown]> = [];
     const aggregates = new Map<string, unknown>();
     try {
-      // The numbering first (day blocks refer to it), its records in order and without a gap.
-      const chunks = [...records.keys()].filter((key) => key.startsWith('users:')).map((key) => Number(key.slice('users:'.length)));
-      chunks.sort((a, b) => a - b);
-      chunks.forEach((chunk, n) => {
-        if (chunk !== n) throw new Error('a gap in the visitor numbering');
-        const names = JSON.parse(new TextDecoder().decode(records.get(`users:${chunk}`) as Uint8Array)) as string[];
-        if (n < chunks.length - 1 && names.length !== USERS_CHUNK) throw new Error('a short visitor numbering record');
-        view.users.restore(names);
-      });
-      view.storedUsers = view.users.names.length;
+      // The numbering first (day blocks refer to it), unless it is left unread.
+      if (!view.users.pending) view.restoreUsers(records);
       for (const [key, value] of records) {
         if (key.startsWith('day:')) {
           if (value instanceof Uint8Array) {
@@ -595,6 +671,9 @@ export class AccountView {
             } catch {
               unreadable.push(key);
             }
+          } else if (pending.length > 0) {
+            // The first format waits for the numbering (restoreUsers).
+            view.legacyDays.set(key, value as EventColumns);
           } else {
             // The first format: rebuilt as a block, and written as one on the next save.
             view.days.set(key, encodeBlock(decodeEvents(value as EventColumns, accountId), view.users));

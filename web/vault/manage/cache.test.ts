@@ -213,7 +213,7 @@ describe('the encrypted local cache', () => {
     expect((await other!.readAll()).broken).toHaveLength(raw.length);
     const right = await (await openCacheStore(account, kek))!.readAll();
     expect(right.broken).toEqual([]);
-    expect(right.records.get('meta')).toEqual({ v: 1, sequence: 'Q1' });
+    expect(right.records.get('meta')).toEqual({ v: 1, sequence: 'Q1', users: 2 });
   });
 
   it('reads day records of the first (JSON) format and rewrites them as blocks, opening nothing again', async () => {
@@ -271,6 +271,72 @@ describe('the encrypted local cache', () => {
     await send();
     expect(rsa).not.toHaveBeenCalled();
     expect(accountViews.get(account)!.secrets.filled()).toHaveLength(stored);
+  });
+
+  it('a page load reads the visitor numbering only when events, tombstones or an export need it', async () => {
+    const { secrets, encrypted, events } = await dataset(12, 4);
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
+    const dashboard = { query: { accountId: account, now: NOW }, events: false };
+    const full = (await send(dashboard)).result;
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
+    const all = (await send()).result;
+    const readUsers = vi.spyOn(AccountView.prototype, 'restoreUsers');
+
+    // Nothing new and no events asked for: the numbering stays unread, the answer is the same.
+    reload();
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
+    expect((await send(dashboard)).result).toEqual(full);
+    expect(accountViews.get(account)!.pendingUsers()).toEqual(['users:0']);
+    expect(accountViews.get(account)!.users.names).toHaveLength(4);
+    expect(() => accountViews.get(account)!.users.number(secretIdOf(9))).toThrow(/has not been read/);
+    expect(readUsers).not.toHaveBeenCalled();
+    // An export asks for the events: it is read then, and they carry their visitors.
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q1' }));
+    expect((await send()).result.events).toEqual(all.events);
+    expect(readUsers).toHaveBeenCalledTimes(1);
+    expect(accountViews.get(account)!.pendingUsers()).toEqual([]);
+
+    // A new visitor's event: read first, and numbered after the stored ones.
+    reload();
+    readUsers.mockClear();
+    const newcomer = await newUserSecret();
+    const fresh = { secretId: secretIdOf(7), eventId: id(40), payload: await seal(newcomer, pageview({ href: href(40) })) };
+    apiMock.mockResolvedValueOnce(response({ events: { [account]: [fresh] }, secrets: { [secretIdOf(7)]: await encryptSecret(newcomer) }, sequence: 'Q2' }));
+    const grown = (await send(dashboard)).result as unknown as DashboardStats;
+    expect(readUsers).toHaveBeenCalledTimes(1);
+    expect(accountViews.get(account)!.users.names.slice(4)).toEqual([secretIdOf(7)]);
+    expect(grown.uniqueUsers).toBe((full as unknown as DashboardStats).uniqueUsers + 1);
+    // Stored with it: the next load counts five without reading it, and an export names every visitor.
+    reload();
+    readUsers.mockClear();
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q2' }));
+    expect((await send(dashboard)).result).toEqual(grown);
+    expect(readUsers).not.toHaveBeenCalled();
+    expect(accountViews.get(account)!.users.names).toHaveLength(5);
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q2' }));
+    expect(new Set((await send()).result.events.map((e) => e.secretId))).toEqual(new Set([0, 1, 2, 3, 7].map(secretIdOf)));
+
+    // A page with only a tombstone reads it too.
+    reload();
+    readUsers.mockClear();
+    apiMock.mockResolvedValueOnce(response({ deletedEvents: [id(1)], sequence: 'Q3' }));
+    const after = (await send(dashboard)).result as unknown as DashboardStats;
+    expect(readUsers).toHaveBeenCalledTimes(1);
+    expect(after.pageviews.reduce((n, b) => n + b.pageviews, 0)).toBe(grown.pageviews.reduce((n, b) => n + b.pageviews, 0) - 1);
+
+    // A meta record of an earlier version (no count): the numbering is read with the other records.
+    const store = (await openCacheStore(account, kek))!;
+    const meta = (await store.read(['meta'])).records.get('meta') as { v: number; sequence: string; users?: number };
+    expect(meta.users).toBe(5);
+    await store.write(new Map([['meta', { v: 1, sequence: meta.sequence }]]));
+    reload();
+    readUsers.mockClear();
+    apiMock.mockResolvedValueOnce(response({ sequence: 'Q3' }));
+    expect((await send(dashboard)).result).toEqual(after);
+    expect(readUsers).toHaveBeenCalledTimes(1);
+    expect(accountViews.get(account)!.pendingUsers()).toEqual([]);
+    readUsers.mockRestore();
+    void secrets;
   });
 
   it('a page load reads only the days its query looks at; the rest stand in as summaries until needed', async () => {
@@ -599,7 +665,7 @@ describe('the encrypted local cache', () => {
     await next;
     held.mockRestore();
     const store = await openCacheStore(account, kek);
-    expect((await store!.readAll()).records.get('meta')).toEqual({ v: 1, sequence: 'Q1' });
+    expect((await store!.readAll()).records.get('meta')).toEqual({ v: 1, sequence: 'Q1', users: 1 });
 
     // Again, with LOGOUT while the write is held: the deleted database does not come back.
     reload();

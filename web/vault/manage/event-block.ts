@@ -305,8 +305,28 @@ export class UserNumbers {
    */
   private readonly numbers = new Map<string, number>();
   private indexed = 0;
+  /**
+   * True while the stored numbering is not read (cache-view.ts reads it only when something needs it): then
+   * no name can be numbered, since the next number is not known.
+   */
+  pending = false;
+
+  /** How many visitors are numbered, read or not. */
+  get size(): number {
+    return this.names.length;
+  }
+
+  /**
+   * A stored numbering of `count` names, not read yet: `names` gets its length (the metrics size their tables
+   * by it, and blocks are checked against it) and is filled by restore.
+   */
+  expect(count: number): void {
+    this.names.length = count;
+    this.pending = true;
+  }
 
   number(secretId: string): number {
+    if (this.pending) throw new Error('the visitor numbering has not been read');
     const names = this.names;
     for (; this.indexed < names.length; this.indexed++) if (!this.numbers.has(names[this.indexed]!)) this.numbers.set(names[this.indexed]!, this.indexed);
     let at = this.numbers.get(secretId);
@@ -319,8 +339,14 @@ export class UserNumbers {
     return at;
   }
 
-  /** Appends names read back from the cache, each at its stored position. */
+  /** Appends names read back from the cache, each at its stored position (or fills the expected ones). */
   restore(names: readonly string[]): void {
+    if (this.pending) {
+      if (names.length !== this.names.length) throw new Error('the visitor numbering is not the one the meta record counts');
+      names.forEach((name, n) => (this.names[n] = name));
+      this.pending = false;
+      return;
+    }
     for (const name of names) this.names.push(name);
   }
 }
@@ -602,7 +628,8 @@ export function parseBlock(bytes: Uint8Array, users?: UserNumbers): EventBlock {
       // Coded with the view's numbering: every code must be one of its numbers.
       if (field !== 'secretId' || users === undefined) throw new Error('a block coded with a numbering it was not given');
       d = users.names;
-      for (let n = 0; n < count; n++) if (codes[n]! > d.length) throw new Error('a user number the numbering does not have');
+      const size = users.size;
+      for (let n = 0; n < count; n++) if (codes[n]! > size) throw new Error('a user number the numbering does not have');
     }
     columns[field] = { d: d!, i: codes };
   });
@@ -724,7 +751,8 @@ export function parseSummary(bytes: Uint8Array, users?: UserNumbers): DaySummary
   if (d === null) {
     if (users === undefined) throw new Error('a summary coded with a numbering it was not given');
     d = users.names;
-    for (let n = 0; n < codes.length; n++) if (codes[n]! < 1 || codes[n]! > d.length) throw new Error('a user number the numbering does not have');
+    const size = users.size;
+    for (let n = 0; n < codes.length; n++) if (codes[n]! < 1 || codes[n]! > size) throw new Error('a user number the numbering does not have');
   }
   const summary: DaySummary = { count: header.count, accounts: header.accounts, users: { d, i: codes } };
   if (header.irregular === true) summary.irregular = true;

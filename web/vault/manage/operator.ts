@@ -149,10 +149,19 @@ async function loadView(
       // The blocks of days the query does not need stay unread (their summaries stand in) until something
       // does, and so do the secret buckets until a sync page brings events of their visitors.
       const keys = await cache.keys();
+      mark('query:cache-keys');
       const { records, broken } = await cache.read(recordsToRead(keys, need));
+      const users = keys.filter((key) => key.startsWith('users:'));
+      if (!AccountView.countsUsers(records) && users.length > 0) {
+        // A cache of an earlier version: its numbering is read at once.
+        const more = await cache.read(users);
+        for (const [key, value] of more.records) records.set(key, value);
+        broken.push(...more.broken);
+      }
       mark('query:cache-read');
       if (records.size > 0 || broken.length > 0) {
-        const loaded = AccountView.fromRecords(accountId, records, broken);
+        const loaded = AccountView.fromRecords(accountId, records, broken, users);
+        if (loaded?.waitsForUsers()) await readUsers(cache, loaded);
         mark('query:cache-view');
         loaded?.secrets.markUnread(keys.map(secretBucketOf).filter((bucket) => bucket !== null));
         loaded?.storedAggregates(keys);
@@ -238,6 +247,7 @@ async function openLocal(
   need: DayNeed,
 ): Promise<{ cache: CacheStore | null; view: AccountView; unreadable: boolean; trusted: boolean }> {
   const cache = await openCacheStore(accountId, kek);
+  mark('query:cache-open');
   const { view, unreadable } = await loadView(accountId, checkpoint, cache, need);
   return { cache, view, unreadable, trusted: view.sequence !== null && view.sequence === checkpoint };
 }
@@ -263,6 +273,25 @@ async function readDays(cache: CacheStore | null, view: AccountView, keys: strin
     const { records, broken } = await cache.read(keys);
     if (broken.length > 0 || keys.some((key) => !records.has(key))) throw new Error('missing');
     view.readBlocks(records);
+  } catch {
+    view.sequence = null;
+    await cache?.clear().catch(() => undefined);
+    throw new Error('The cached events of this account could not be read; the next load starts over.');
+  }
+}
+
+/**
+ * Reads the visitor numbering if it is not read yet (AccountView.pendingUsers). A record that cannot be read
+ * leaves no way to trust the cache, as for a day (readDays).
+ */
+async function readUsers(cache: CacheStore | null, view: AccountView): Promise<void> {
+  const keys = view.pendingUsers();
+  if (keys.length === 0) return;
+  try {
+    if (!cache) throw new Error('no cache');
+    const { records, broken } = await cache.read(keys);
+    if (broken.length > 0 || keys.some((key) => !records.has(key))) throw new Error('missing');
+    view.restoreUsers(records);
   } catch {
     view.sequence = null;
     await cache?.clear().catch(() => undefined);
@@ -327,6 +356,7 @@ export async function operatorQuery(
     mark('query:start');
     const db = await openDatabase(accountId);
     const checkpoint = (await db.table<CheckpointRecord>('checkpoints').get(CHECKPOINT))?.sequence ?? null;
+    mark('query:checkpoint');
     // The first request goes out before anything local is read.
     const syncFrom = (since: string | null) =>
       accountPages((from, limit) => fetchPage(accountId, from, limit), accountId, since, pageLimit(), firstPageLimit(since));
@@ -387,6 +417,8 @@ export async function operatorQuery(
         // (each is checked against the value the server sends), so no RSA work is repeated. The cache is
         // cleared below, so the secret buckets not read yet are read first.
         if (!local.unreadable) await readSecrets(cache, current, current.secrets.unreadBuckets());
+        // No event is left to refer to the numbering: one that is not read yet starts afresh.
+        current.dropUsers();
         current.clearEvents();
         current.markAllDirty();
         if (cache && !local.unreadable) {
@@ -417,6 +449,8 @@ export async function operatorQuery(
         const incoming = pageRecords(response, accountId, new Set(deleted));
         const incomingDays = new Set<string>();
         for (const record of incoming) incomingDays.add(dayKey(record.eventId));
+        // Events, tombstones and secrets (which may reopen failed events) change days: they need the numbering.
+        if (incoming.length > 0 || deleted.length > 0 || secrets.size > 0) await readUsers(cache, current);
         // The days this page touches (its events, its tombstones, failed events it may open) must be read.
         if (current.unread.size > 0) {
           const touched = new Set<string>(incomingDays);
@@ -472,6 +506,8 @@ export async function operatorQuery(
       const need = neededDays(query, context, aggregate);
       await readAggregates(cache, current, current.unreadAggregates(need));
       await readDays(cache, current, current.unreadDays(need));
+      // Events in the answer carry their visitors' secretIds.
+      if (options.events !== false) await readUsers(cache, current);
       answer(
         computeResult({ blocks: current.blocks(), summaries: current.summaries() }, query, account, {
           events: options.events === false ? 'none' : 'window',
