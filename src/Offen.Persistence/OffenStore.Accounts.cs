@@ -71,7 +71,8 @@ public sealed partial class OffenStore
 
     /// <summary>
     /// server.md §5.11 RetireAccount, in one transaction: sets <c>retired</c> and deletes all relationships of the
-    /// account; events and secrets stay until expiry. False when the account is unknown or already retired.
+    /// account and its shared caches (ADR 0005); events and secrets stay until expiry. False when the account is
+    /// unknown or already retired.
     /// </summary>
     public Task<bool> RetireAccountAsync(string accountId, CancellationToken ct = default)
     {
@@ -83,6 +84,9 @@ public sealed partial class OffenStore
             await s.ExecuteAsync(_q.RetireAccount, new { id = accountId, retired = true });
             await s.StepAsync("retire:flagged");
             await s.ExecuteAsync(_q.DeleteRelationshipsOfAccount, new { id = accountId });
+            // Our shared caches (ADR 0005) of a retired account are of no use to anyone.
+            await s.ExecuteAsync(_q.DeleteRollupsOfAccount, new { id = accountId });
+            await s.ExecuteAsync(_q.DeleteCachedSecretsOfAccount, new { id = accountId });
             return true;
         }, ct);
     }

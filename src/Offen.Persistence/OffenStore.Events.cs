@@ -91,7 +91,12 @@ public sealed partial class OffenStore
         if (valid.Count == 0) return;
         foreach (var p in valid) p.Sequence = Ulids.New();
         await s.StepAsync("insert:validated");
+        await InsertValidatedAsync(s, valid, isolateFailures);
+        await DropRollupsReachingAsync(s, valid.Where(p => p.Error is null).ToList());
+    }
 
+    private static async Task InsertValidatedAsync(Session s, List<PendingInsert> valid, bool isolateFailures)
+    {
         if (isolateFailures && s.Sql.Kind == Dialect.Sqlite)
         {
             // On SQLite the only row a batch can reject is a duplicate id (no other constraints, no strict types).
@@ -139,6 +144,25 @@ public sealed partial class OffenStore
     }
 
     /// <summary>
+    /// A rollup (docs/adr/0005-shared-caches.md) must count exactly the events of its range. New ids are the time of
+    /// receipt, so they land after every rollup the client could build, except a rollup that reaches up to the
+    /// present (or beyond) and the demo's backdated ids: such rollups go, in the inserting transaction. With
+    /// idx_rollups_account_id_last_event_id the usual case is one empty index range per batch.
+    /// </summary>
+    private async Task DropRollupsReachingAsync(Session s, List<PendingInsert> inserted)
+    {
+        if (inserted.Count == 0) return;
+        string minId = inserted[0].EventId, maxId = minId;
+        foreach (var p in inserted)
+        {
+            if (string.CompareOrdinal(p.EventId, minId) < 0) minId = p.EventId;
+            if (string.CompareOrdinal(p.EventId, maxId) > 0) maxId = p.EventId;
+        }
+        var accounts = inserted.Select(p => p.Event.AccountId).Distinct(StringComparer.Ordinal).ToList();
+        await s.ExecuteChunkedAsync(_q.DeleteRollupsReachingIds, accounts, new { minId, maxId });
+    }
+
+    /// <summary>
     /// server.md §5.6, in ONE transaction (the secret insert of step 4 included, so an exchange is all or nothing):
     /// if the user already has a secret, their events are "parked" under a random secret id with sibling ids, the
     /// old ids get tombstones, and the new secret replaces the old one.
@@ -150,7 +174,9 @@ public sealed partial class OffenStore
         ArgumentNullException.ThrowIfNull(encryptedSecret);
         return WriteAsync(async s =>
         {
-            var account = await s.QuerySingleOrDefaultAsync<AccountRow>(_q.AccountById, new { id = accountId });
+            // FOR SHARE: a concurrent write of the account's shared caches (which locks this row FOR UPDATE) either
+            // commits first, so the deletes below see it, or waits and then sees the tombstones.
+            var account = await s.QuerySingleOrDefaultAsync<AccountRow>(_q.AccountByIdForShare, new { id = accountId });
             if (account is null || Values.Bool(account.Retired)) throw new UnknownAccountException(accountId);
             var salt = account.UserSalt ?? "";
             var hash = SecretIds.Hash(userId, salt);
@@ -169,10 +195,14 @@ public sealed partial class OffenStore
                     .ToList();
                 await s.InsertRowsAsync("events", Queries.EventColumns, copies);
                 await s.ExecuteAsync(_q.TombstoneEventsOfSecret, new { id = hash, seq });
+                // Shared caches (ADR 0005): rollups holding an old id or a copy, and the old hash's cached secret,
+                // which the visitor's new secret is about to reuse.
+                await s.ExecuteAsync(_q.DeleteRollupsTouchedByParking, new { account = accountId, seq });
                 await s.StepAsync("park:copied");
                 // Rows that point at the secret go first, so upstream databases with foreign keys accept the order.
                 await s.ExecuteAsync(_q.DeleteEventsOfSecret, new { id = hash });
                 await s.ExecuteAsync(_q.DeleteSecret, new { id = hash });
+                await s.ExecuteAsync(_q.DeleteCachedSecretOfAccount, new { account = accountId, id = hash });
             }
             await s.ExecuteAsync(_q.UpsertSecret, new { SecretId = hash, EncryptedSecret = encryptedSecret });
         }, ct);
@@ -302,13 +332,16 @@ public sealed partial class OffenStore
         return WriteAsync(async s =>
         {
             var seq = Ulids.New();
-            var hashes = UserHashes(await s.QueryAsync<AccountSaltRow>(_q.AccountSalts), userId);
+            // FOR SHARE on every account row: shared-cache writers lock their account FOR UPDATE (ADR 0005).
+            var hashes = UserHashes(await s.QueryAsync<AccountSaltRow>(_q.AccountSaltsForShare), userId);
             if (hashes.Count == 0) return;
             // Lock the user's secrets so no event insert for them lands between tombstoning and deleting.
             await s.QueryChunkedAsync<string>(_q.SecretsLockForUpdate, hashes);
             await s.ExecuteChunkedAsync(_q.TombstoneEventsOfSecrets, hashes, new { seq });
+            await s.ExecuteAsync(_q.DeleteRollupsCoveringTombstones, new { seq });
             await s.StepAsync("purge:tombstoned");
             await s.ExecuteChunkedAsync(_q.DeleteEventsOfSecrets, hashes);
+            await s.ExecuteChunkedAsync(_q.DeleteCachedSecretsOfSecrets, hashes);
         }, ct);
     }
 
@@ -321,12 +354,18 @@ public sealed partial class OffenStore
         WriteAsync(async s =>
         {
             var deadline = Ulids.NewFor(DateTimeOffset.UtcNow - retention);
+            // FOR SHARE on every account row: shared-cache writers lock their account FOR UPDATE (ADR 0005).
+            await s.QueryAsync<AccountSaltRow>(_q.AccountSaltsForShare);
             // Prune first: the tombstones written below carry a sequence of now, which must survive this run.
             await s.ExecuteAsync(_q.DeleteExpiredTombstones, new { deadline });
             var seq = Ulids.New();
             await s.ExecuteAsync(_q.TombstoneExpiredEvents, new { deadline, seq });
+            await s.ExecuteAsync(_q.DeleteRollupsCoveringExpired, new { deadline, seq });
             await s.StepAsync("expire:tombstoned");
-            return await s.ExecuteAsync(_q.DeleteExpiredEvents, new { deadline });
+            var deleted = await s.ExecuteAsync(_q.DeleteExpiredEvents, new { deadline });
+            // Visitors left without events in an account lose their cached secret there.
+            if (deleted > 0) await s.ExecuteAsync(_q.DeleteCachedSecretsWithoutEvents);
+            return deleted;
         }, ct);
 
     /// <summary>hash(userId, salt) for every account (server.md §5.7 step 2); accounts with an unreadable salt cannot hold the user's events.</summary>

@@ -63,6 +63,30 @@ public sealed record AccountEventsResult(
 /// <c>EventId</c> is only given by the demo seeder (a ULID for a past time).</summary>
 public sealed record NewEvent(string AccountId, string UserId, string Payload, string? EventId = null);
 
+/// <summary>
+/// A row of <c>rollups</c> (docs/adr/0005-shared-caches.md): an operator browser's encrypted summary of the account's
+/// events with <c>FirstEventId &lt;= event_id &lt;= LastEventId</c>, as of the sequence <c>AsOf</c>. The server never
+/// reads <c>Payload</c>; it is null when only the metadata was asked for.
+/// </summary>
+public sealed record RollupRecord(string Key, string FirstEventId, string LastEventId, long EventCount, string AsOf, string? Payload);
+
+/// <summary>What <see cref="OffenStore.PutRollupAsync"/> did; every outcome but <see cref="Stored"/> left the table unchanged.</summary>
+public enum RollupPutOutcome
+{
+    Stored,
+
+    /// <summary>The account has a different number of events in the range than the rollup claims.</summary>
+    CountMismatch,
+
+    /// <summary>An event or tombstone in the range has a sequence after the rollup's <c>AsOf</c>.</summary>
+    Stale,
+
+    /// <summary>Another rollup of the account (<see cref="RollupPutResult.OverlappingKey"/>) overlaps the range.</summary>
+    Overlap,
+}
+
+public sealed record RollupPutResult(RollupPutOutcome Outcome, string? OverlappingKey = null);
+
 /// <summary>Tuning knobs; the defaults fit the server.</summary>
 /// <param name="CommandTimeout">Per-command timeout; null keeps the driver default.</param>
 /// <param name="MaxInsertBatch">Group commit: how many waiting event inserts one transaction takes at most.</param>
@@ -133,4 +157,16 @@ public sealed class DuplicateAccountNameException : StoreException
         : base("persistence: an account with this name already exists")
     {
     }
+}
+
+/// <summary>A value is larger than the database accepts in one statement (MySQL's <c>max_allowed_packet</c>).</summary>
+public sealed class ValueTooLargeException : StoreException
+{
+    public ValueTooLargeException(long limitBytes)
+        : base($"persistence: value exceeds what the database accepts in one statement (max_allowed_packet = {limitBytes} bytes)")
+    {
+        LimitBytes = limitBytes;
+    }
+
+    public long LimitBytes { get; }
 }

@@ -84,6 +84,25 @@ internal sealed class AccountFlagRow
     public object? Retired { get; set; }
 }
 
+internal sealed class CachedSecretRow
+{
+    public string? SecretId { get; set; }
+    public string? EncryptedValue { get; set; }
+}
+
+internal sealed class RollupRow
+{
+    public string? RollupKey { get; set; }
+    public string? FirstEventId { get; set; }
+    public string? LastEventId { get; set; }
+    public object? EventCount { get; set; }
+    public string? AsOf { get; set; }
+    public string? Payload { get; set; }
+
+    public RollupRecord ToRecord() =>
+        new(RollupKey ?? "", FirstEventId ?? "", LastEventId ?? "", Values.Int64(EventCount), AsOf ?? "", Payload);
+}
+
 internal static class RowMaps
 {
     private static int _registered;
@@ -99,6 +118,7 @@ internal static class RowMaps
                  {
                      typeof(AccountRow), typeof(AccountUserRow), typeof(RelationshipRow), typeof(EventRow),
                      typeof(TombstoneRow), typeof(SecretRow), typeof(AccountSaltRow), typeof(AccountFlagRow),
+                     typeof(CachedSecretRow), typeof(RollupRow),
                  })
         {
             SqlMapper.SetTypeMap(type, new CustomPropertyTypeMap(type, static (t, column) =>

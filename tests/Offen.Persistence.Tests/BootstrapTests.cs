@@ -48,7 +48,7 @@ public sealed class BootstrapTests
         Assert.Equal(accounts.OrderBy(a => a.AccountId, StringComparer.Ordinal).Select(a => a.AccountId), (await db.Store.ListAccountsAsync()).Select(a => a.AccountId));
         Assert.Equal(users.OrderBy(u => u.AccountUserId, StringComparer.Ordinal), await db.Store.ListAccountUsersAsync());
         Assert.Equal(2, (await db.Store.ListRelationshipsAsync(users[0].AccountUserId)).Count);
-        Assert.Equal(9, await db.CountAsync("migrations"));
+        Assert.Equal(10, await db.CountAsync("migrations"));
     }
 
     [Theory]
@@ -87,7 +87,7 @@ public sealed class BootstrapTests
         Assert.Equal(["One", "Two"], (await db.Store.ListAccountsAsync()).Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, (await db.Store.ListAccountUsersAsync()).Count);
         Assert.Equal(3, await db.CountAsync("account_user_relationships"));
-        Assert.Equal(9, await db.CountAsync("migrations"));
+        Assert.Equal(10, await db.CountAsync("migrations"));
     }
 
     [Theory]

@@ -5,7 +5,7 @@ namespace Offen.Persistence.Tests;
 /// <summary>server.md §5.2: upstream's migration ids, upgrades of old databases, our index step.</summary>
 public sealed class MigrationTests
 {
-    private static readonly string[] OurIds = ["offen-cs-001-indexes"];
+    private static readonly string[] OurIds = ["offen-cs-001-indexes", "offen-cs-002-shared-caches"];
 
     [Theory]
     [MemberData(nameof(TestDb.Dialects), MemberType = typeof(TestDb))]
@@ -51,7 +51,8 @@ public sealed class MigrationTests
         };
         var names = (await db.QueryAsync<string>(sql)).Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["idx_events_account_id_sequence", "idx_events_secret_id", "idx_tombstones_account_id_sequence", "idx_tombstones_secret_id", "idx_tombstones_sequence"],
+            ["idx_events_account_id_sequence", "idx_events_secret_id", "idx_rollups_account_id_first_event_id", "idx_rollups_account_id_last_event_id",
+             "idx_tombstones_account_id_sequence", "idx_tombstones_secret_id", "idx_tombstones_sequence"],
             names);
     }
 
@@ -162,7 +163,7 @@ public sealed class MigrationTests
 
         await db.Store.MigrateAsync();
 
-        Assert.Equal(9, await db.CountAsync("migrations"));
+        Assert.Equal(10, await db.CountAsync("migrations"));
         Assert.Equal("{1,} " + data.RawSalt, (await db.Store.GetAccountAsync(data.AccountId))!.UserSalt);
         Assert.Equal(saltsBefore, (await db.Store.ListAccountUsersAsync()).Select(u => u.Salt));
         var sequence = Assert.Single((await db.QueryAsync<string>("SELECT sequence FROM events")).Distinct());
@@ -188,7 +189,7 @@ public sealed class MigrationTests
         Assert.Equal(2, users.Count);
         Assert.All(users, u => Assert.Equal(1, u.AdminLevel));
         Assert.All(users, u => Assert.StartsWith("{1,} ", u.Salt));
-        Assert.Equal(9, await db.CountAsync("migrations"));
+        Assert.Equal(10, await db.CountAsync("migrations"));
         Assert.NotNull(await db.Store.GetAccountAsync(data.AccountId));
     }
 }

@@ -46,7 +46,7 @@ public sealed class VerbatimStringTests
         await Assert.ThrowsAsync<DuplicateAccountNameException>(() =>
             db.Store.CreateAccountAsync(Seed.Account(N("name")), Seed.Relationship(user.AccountUserId, Seed.NewId())));
         await db.Store.PurgeAsync(userId);
-        Assert.Equal(6, await db.CountAsync("accounts") + await db.CountAsync("account_users") + await db.CountAsync("account_user_relationships")
+        Assert.Equal(7, await db.CountAsync("accounts") + await db.CountAsync("account_users") + await db.CountAsync("account_user_relationships")
             + await db.CountAsync("secrets") + await db.CountAsync("tombstones") + await db.CountAsync("migrations") - 8);
     }
 }

@@ -16,6 +16,13 @@ internal abstract class SqlDialect
     /// <summary><c>migrations</c> as gormigrate creates it.</summary>
     public abstract string CreateMigrationsTable { get; }
 
+    /// <summary>
+    /// Our own tables for the shared encrypted caches (docs/adr/0005-shared-caches.md): <c>cached_secrets</c> and
+    /// <c>rollups</c>. Keys are case-sensitive on every dialect; on MySQL <paramref name="mysqlCollation"/> is the
+    /// collation of <c>events.event_id</c>, so joins against upstream's tables compare like with like.
+    /// </summary>
+    public abstract IReadOnlyList<string> CreateCacheTables(string? mysqlCollation);
+
     /// <summary>Appended to a SELECT that reads rows it is about to change, so concurrent writers (another
     /// server process on the same PostgreSQL/MySQL database) queue up. SQLite has one writer anyway.</summary>
     public virtual string ForUpdate => " FOR UPDATE";
@@ -110,6 +117,21 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string CreateMigrationsTable => "CREATE TABLE IF NOT EXISTS migrations (id text, PRIMARY KEY (id))";
 
+    public override IReadOnlyList<string> CreateCacheTables(string? mysqlCollation) =>
+    [
+        """
+        CREATE TABLE IF NOT EXISTS cached_secrets (
+          account_id text NOT NULL, secret_id text NOT NULL, encrypted_value text,
+          PRIMARY KEY (account_id, secret_id))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rollups (
+          account_id text NOT NULL, rollup_key text NOT NULL, first_event_id text, last_event_id text,
+          event_count integer, as_of text, payload text,
+          PRIMARY KEY (account_id, rollup_key))
+        """,
+    ];
+
     public override string ForUpdate => "";
 
     public override string ForShare => "";
@@ -189,6 +211,21 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string CreateMigrationsTable => "CREATE TABLE IF NOT EXISTS migrations (id varchar(255) NOT NULL, PRIMARY KEY (id))";
 
+    public override IReadOnlyList<string> CreateCacheTables(string? mysqlCollation) =>
+    [
+        """
+        CREATE TABLE IF NOT EXISTS cached_secrets (
+          account_id varchar(36) NOT NULL, secret_id varchar(64) NOT NULL, encrypted_value text,
+          PRIMARY KEY (account_id, secret_id))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rollups (
+          account_id varchar(36) NOT NULL, rollup_key varchar(64) NOT NULL, first_event_id varchar(26), last_event_id varchar(26),
+          event_count bigint, as_of varchar(26), payload text,
+          PRIMARY KEY (account_id, rollup_key))
+        """,
+    ];
+
     public override string ForShare => " FOR SHARE";
 
     public override string InKeys => "= ANY(@keys)";
@@ -262,6 +299,33 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS migrations (id varchar(255) NOT NULL, PRIMARY KEY (id)) DEFAULT CHARSET=utf8mb4";
+
+    // The table collation follows events.event_id: MySQL refuses to compare columns of one charset with different
+    // collations ("Illegal mix of collations"), and the purge/expiry/parking statements join rollups and
+    // cached_secrets against events and tombstones, which an upstream database may have made with any default.
+    // rollup_key is binary, so "Day" and "day" are two keys as on SQLite and PostgreSQL.
+    public override IReadOnlyList<string> CreateCacheTables(string? mysqlCollation)
+    {
+        var collation = mysqlCollation is { Length: > 0 } c && IsSafeName(c) ? c : null;
+        var charset = collation is null ? "utf8mb4" : collation[..collation.IndexOf('_')];
+        var table = collation is null ? "DEFAULT CHARSET=utf8mb4" : $"DEFAULT CHARSET={charset} COLLATE={collation}";
+        return
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS cached_secrets (
+              account_id varchar(36) NOT NULL, secret_id varchar(64) NOT NULL, encrypted_value text,
+              PRIMARY KEY (account_id, secret_id)) {table}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS rollups (
+              account_id varchar(36) NOT NULL, rollup_key varchar(64) COLLATE {charset}_bin NOT NULL,
+              first_event_id varchar(26), last_event_id varchar(26), event_count bigint, as_of varchar(26), payload longtext,
+              PRIMARY KEY (account_id, rollup_key)) {table}
+            """,
+        ];
+    }
+
+    private static bool IsSafeName(string name) => name.Contains('_') && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
 
     // MariaDB has no FOR SHARE; LOCK IN SHARE MODE works on MariaDB and MySQL 8.
     public override string ForShare => " LOCK IN SHARE MODE";

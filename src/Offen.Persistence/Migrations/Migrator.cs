@@ -27,6 +27,20 @@ internal static class Migrator
     /// <summary>Our own step: secondary indexes (docs/adr/0002-persistence.md).</summary>
     public const string IndexesId = "offen-cs-001-indexes";
 
+    /// <summary>Our own step: the tables of the shared encrypted caches (docs/adr/0005-shared-caches.md).</summary>
+    public const string SharedCachesId = "offen-cs-002-shared-caches";
+
+    /// <summary>
+    /// Indexes of the cache tables. (account_id, first_event_id) orders GET rollups and serves the overlap check;
+    /// (account_id, last_event_id) lets the event insert find a rollup its new ids fall into with an empty index
+    /// range in the common case (no rollup reaches up to the ids being inserted).
+    /// </summary>
+    public static readonly (string Name, string Table, string Columns)[] CacheIndexes =
+    [
+        ("idx_rollups_account_id_first_event_id", "rollups", "account_id, first_event_id"),
+        ("idx_rollups_account_id_last_event_id", "rollups", "account_id, last_event_id"),
+    ];
+
     private static readonly (string Id, Func<Session, Task> Run)[] UpstreamSteps =
     [
         ("001_introduce_admin_level", IntroduceAdminLevel),
@@ -86,6 +100,23 @@ internal static class Migrator
                     await s.ExecuteAsync($"CREATE INDEX {name} ON {table} ({columns})");
             }
             await RecordAsync(s, IndexesId);
+        }
+        if (!done.Contains(SharedCachesId))
+        {
+            // Runs after init-schema too, so an empty database gets the tables the same way an upstream one does.
+            string? collation = null;
+            if (s.Sql.Kind == Dialect.MySql)
+            {
+                collation = await s.ScalarAsync<string?>(
+                    "SELECT COLLATION_NAME FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'events' AND column_name = 'event_id'");
+            }
+            foreach (var ddl in s.Sql.CreateCacheTables(collation)) await s.ExecuteAsync(ddl);
+            foreach (var (name, table, columns) in CacheIndexes)
+            {
+                if (await s.ScalarAsync<long>(s.Sql.IndexExists, new { index = name }) == 0)
+                    await s.ExecuteAsync($"CREATE INDEX {name} ON {table} ({columns})");
+            }
+            await RecordAsync(s, SharedCachesId);
         }
     }
 

@@ -36,9 +36,15 @@ internal sealed class Queries
     public static readonly string[] Tables =
         ["accounts", "account_users", "account_user_relationships", "events", "secrets", "tombstones"];
 
-    /// <summary>Bootstrap clears these (server.md §5.4: not tombstones), rows that point at others first.</summary>
+    /// <summary>Bootstrap clears these (server.md §5.4: not tombstones), rows that point at others first; our cache
+    /// tables (docs/adr/0005-shared-caches.md) go with the events they describe.</summary>
     public static readonly string[] BootstrapCleared =
-        ["events", "account_user_relationships", "secrets", "accounts", "account_users"];
+        ["rollups", "cached_secrets", "events", "account_user_relationships", "secrets", "accounts", "account_users"];
+
+    public static readonly string[] CachedSecretColumns = ["account_id", "secret_id", "encrypted_value"];
+
+    public static readonly string[] RollupColumns =
+        ["account_id", "rollup_key", "first_event_id", "last_event_id", "event_count", "as_of", "payload"];
 
     public Queries(SqlDialect sql)
     {
@@ -52,6 +58,12 @@ internal sealed class Queries
         AccountsByIds = $"SELECT {string.Join(", ", AccountColumns)} FROM accounts WHERE account_id {inKeys}";
         AccountSalts = "SELECT account_id, user_salt FROM accounts";
         AccountRetiredForUpdate = $"SELECT account_id, retired FROM accounts WHERE account_id = @id{forUpdate}";
+        // Writers of the shared caches lock their account row FOR UPDATE; everything that tombstones events takes the
+        // rows of the accounts it may touch FOR SHARE first. So a cache write and a deletion never interleave: the
+        // later one sees what the earlier committed (docs/adr/0005-shared-caches.md).
+        AccountFlag = "SELECT account_id, retired FROM accounts WHERE account_id = @id";
+        AccountByIdForShare = $"SELECT {string.Join(", ", AccountColumns)} FROM accounts WHERE account_id = @id{forShare}";
+        AccountSaltsForShare = $"SELECT account_id, user_salt FROM accounts ORDER BY account_id{forShare}";
         AccountNames = "SELECT name FROM accounts";
         InsertAccount = Insert("accounts", AccountColumns);
         RetireAccount = "UPDATE accounts SET retired = @retired WHERE account_id = @id";
@@ -111,6 +123,48 @@ internal sealed class Queries
             + TombstoneUpsertSuffix;
         DeleteExpiredEvents = "DELETE FROM events WHERE event_id < @deadline";
         DeleteExpiredTombstones = "DELETE FROM tombstones WHERE sequence < @deadline";
+
+        // -- shared encrypted caches (docs/adr/0005-shared-caches.md)
+        CachedSecretsOfAccount = "SELECT secret_id, encrypted_value FROM cached_secrets WHERE account_id = @id";
+        SecretIdsWithEventsInAccount = $"SELECT DISTINCT secret_id FROM events WHERE account_id = @id AND secret_id {inKeys}";
+        CachedSecretUpsertSuffix = sql.OnConflictUpdate("account_id, secret_id", ["encrypted_value"]);
+        DeleteCachedSecretsOfSecrets = $"DELETE FROM cached_secrets WHERE secret_id {inKeys}";
+        DeleteCachedSecretOfAccount = "DELETE FROM cached_secrets WHERE account_id = @account AND secret_id = @id";
+        DeleteCachedSecretsWithoutEvents =
+            "DELETE FROM cached_secrets WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.account_id = cached_secrets.account_id AND e.secret_id = cached_secrets.secret_id)";
+        DeleteCachedSecretsOfAccount = "DELETE FROM cached_secrets WHERE account_id = @id";
+        RollupsOfAccount =
+            "SELECT rollup_key, first_event_id, last_event_id, event_count, as_of FROM rollups WHERE account_id = @id ORDER BY first_event_id, rollup_key";
+        RollupByKey =
+            "SELECT rollup_key, first_event_id, last_event_id, event_count, as_of, payload FROM rollups WHERE account_id = @id AND rollup_key = @key";
+        CountEventsInRange = "SELECT count(*) FROM events WHERE account_id = @id AND event_id >= @first AND event_id <= @last";
+        EventChangedInRange =
+            "SELECT event_id FROM events WHERE account_id = @id AND sequence > @asOf AND event_id >= @first AND event_id <= @last LIMIT 1";
+        TombstoneChangedInRange =
+            "SELECT event_id FROM tombstones WHERE account_id = @id AND sequence > @asOf AND event_id >= @first AND event_id <= @last LIMIT 1";
+        OverlappingRollup =
+            "SELECT rollup_key FROM rollups WHERE account_id = @id AND rollup_key <> @key AND first_event_id <= @last AND last_event_id >= @first ORDER BY first_event_id, rollup_key LIMIT 1";
+        UpsertRollup = Insert("rollups", RollupColumns) + sql.OnConflictUpdate("account_id, rollup_key", RollupColumns[2..]);
+        DeleteRollup = "DELETE FROM rollups WHERE account_id = @id AND rollup_key = @key";
+        DeleteRollupsOfAccount = "DELETE FROM rollups WHERE account_id = @id";
+        // Run right after the tombstones of one operation (sequence @seq) are written: every rollup of the same
+        // account whose range holds one of the tombstoned ids goes. idx_tombstones_account_id_sequence finds the
+        // operation's tombstones of that account.
+        const string tombstoneInRollup =
+            "EXISTS (SELECT 1 FROM tombstones t WHERE t.sequence = @seq AND t.account_id = rollups.account_id"
+            + " AND t.event_id >= rollups.first_event_id AND t.event_id <= rollups.last_event_id)";
+        DeleteRollupsCoveringTombstones = "DELETE FROM rollups WHERE " + tombstoneInRollup;
+        // Expiry: only rollups that start before the deadline can hold an expired id.
+        DeleteRollupsCoveringExpired = "DELETE FROM rollups WHERE first_event_id < @deadline AND " + tombstoneInRollup;
+        // Parking: the tombstoned originals, and the copies (same millisecond, new randomness, sequence @seq), which
+        // may land inside a rollup that held none of the originals. idx_events_account_id_sequence is
+        // (account_id, sequence, event_id), so the copies' range check is one index range.
+        DeleteRollupsTouchedByParking =
+            "DELETE FROM rollups WHERE account_id = @account AND (" + tombstoneInRollup
+            + " OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = rollups.account_id AND e.sequence = @seq"
+            + " AND e.event_id >= rollups.first_event_id AND e.event_id <= rollups.last_event_id))";
+        // Event insert: a rollup that reaches up to the ids just inserted no longer counts its range's events.
+        DeleteRollupsReachingIds = $"DELETE FROM rollups WHERE account_id {inKeys} AND last_event_id >= @minId AND first_event_id <= @maxId";
     }
 
     public string AllAccounts { get; }
@@ -154,6 +208,29 @@ internal sealed class Queries
     public string TombstoneExpiredEvents { get; }
     public string DeleteExpiredEvents { get; }
     public string DeleteExpiredTombstones { get; }
+    public string AccountFlag { get; }
+    public string AccountByIdForShare { get; }
+    public string AccountSaltsForShare { get; }
+    public string CachedSecretsOfAccount { get; }
+    public string SecretIdsWithEventsInAccount { get; }
+    public string CachedSecretUpsertSuffix { get; }
+    public string DeleteCachedSecretsOfSecrets { get; }
+    public string DeleteCachedSecretOfAccount { get; }
+    public string DeleteCachedSecretsWithoutEvents { get; }
+    public string DeleteCachedSecretsOfAccount { get; }
+    public string RollupsOfAccount { get; }
+    public string RollupByKey { get; }
+    public string CountEventsInRange { get; }
+    public string EventChangedInRange { get; }
+    public string TombstoneChangedInRange { get; }
+    public string OverlappingRollup { get; }
+    public string UpsertRollup { get; }
+    public string DeleteRollup { get; }
+    public string DeleteRollupsOfAccount { get; }
+    public string DeleteRollupsCoveringTombstones { get; }
+    public string DeleteRollupsCoveringExpired { get; }
+    public string DeleteRollupsTouchedByParking { get; }
+    public string DeleteRollupsReachingIds { get; }
 
     /// <summary><c>INSERT INTO table (a, b) VALUES (@a, @b)</c>, parameters named after the record properties (PascalCase).</summary>
     private static string Insert(string table, IReadOnlyList<string> columns) =>

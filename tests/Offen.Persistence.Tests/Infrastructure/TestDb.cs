@@ -141,7 +141,7 @@ public sealed class TestDb : IAsyncDisposable
     /// <summary>Every row of every table as text, to prove an operation changed nothing.</summary>
     public async Task<string> DumpAsync(params string[] tables)
     {
-        if (tables.Length == 0) tables = ["accounts", "account_users", "account_user_relationships", "events", "secrets", "tombstones", "migrations"];
+        if (tables.Length == 0) tables = ["accounts", "account_users", "account_user_relationships", "events", "secrets", "tombstones", "migrations", "cached_secrets", "rollups"];
         var sb = new System.Text.StringBuilder();
         await using var c = await OpenRawAsync();
         foreach (var table in tables)
