@@ -7,7 +7,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { Reply } from '../../shared/protocol.ts';
 import { vectorKeyPair } from '../../shared/test-vectors.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
-import { api } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import { decodeEvents } from './cache-codec.ts';
 import { encodeEvents } from './cache-codec.test-support.ts';
@@ -23,10 +22,16 @@ import { loadVectors, loginResult, newUserSecret, pageview, seal, ulid } from '.
 import type { DashboardStats } from './stats/types.ts';
 import type { AccountResponse, NormalizedEvent, QueryResult } from './types.ts';
 import { setWorkerFactoryForTests } from './worker-pool.ts';
+import { SHARED_MIN } from './shared-cache.ts';
 import { inProcessWorkers } from './worker-test-support.ts';
 
-vi.mock('../api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api.ts')>()), api: vi.fn() }));
-const apiMock = vi.mocked(api);
+// The shared secret cache's calls (shared-cache.ts) go to sharedApi, so they take no answer queued for the sync.
+const { accountApi, sharedApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn() }));
+vi.mock('../api.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../api.ts')>()),
+  api: (...args: [string, string, unknown?]) => (args[1].includes('/cached-secrets') ? sharedApi(...args) : accountApi(...args)),
+}));
+const apiMock = accountApi;
 
 const vectors = loadVectors();
 const kek = vectors.kekWrap.kekAsJwkSentAtLogin;
@@ -688,6 +693,68 @@ describe('the encrypted local cache', () => {
     // The query's lock settles once its (skipped) write is done.
     await withLock(`account:${account}`, async () => undefined);
     expect((await databaseNames()).filter((name) => name?.startsWith(CACHE_PREFIX))).toEqual([]);
+  });
+
+  it("shares the secrets it opened by RSA; another operator's fresh browser opens them from the server's copy", async () => {
+    // A server's copy of the shared cache, as the API keeps it (opaque strings by secretId).
+    const server = new Map<string, string>();
+    sharedApi.mockImplementation(async (method: string, _path: string, body?: { secrets: Record<string, string> }) => {
+      if (method === 'POST') {
+        for (const [secretId, value] of Object.entries(body!.secrets)) server.set(secretId, value);
+        return { stored: Object.keys(body!.secrets).length };
+      }
+      return { secrets: Object.fromEntries(server) };
+    });
+    const visitors = SHARED_MIN + 5;
+    const { secrets, encrypted, events } = await dataset(visitors + 20, visitors);
+    const page = () => response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' });
+    apiMock.mockResolvedValueOnce(page());
+    let { rsa } = counters();
+    const first = (await send()).result;
+    expect(rsa).toHaveBeenCalledTimes(visitors);
+    // Every secret it opened is on the server, sealed: no key material, one envelope each.
+    expect(server.size).toBe(visitors);
+    for (const [u, secret] of secrets.entries()) {
+      const value = server.get(secretIdOf(u))!;
+      expect(value).toMatch(/^\{1,\} [A-Za-z0-9+/=]+ [A-Za-z0-9+/=]+$/);
+      expect(value).not.toContain(secret.k);
+    }
+    rsa.mockRestore();
+
+    // A fresh browser: no local cache, no memory, no `<accountId>` database.
+    const freshBrowser = async () => {
+      reload();
+      clearDecryptionCache();
+      for (const name of await databaseNames()) await new Promise((resolve) => { const request = indexedDB.deleteDatabase(name!); request.onsuccess = request.onerror = resolve; });
+    };
+    await freshBrowser();
+    sharedApi.mockClear();
+    ({ rsa } = counters());
+    apiMock.mockResolvedValueOnce(page());
+    expect((await send()).result).toEqual(first);
+    expect(rsa).not.toHaveBeenCalled();
+    expect(sharedApi).toHaveBeenCalledWith('GET', `/api/accounts/${account}/cached-secrets`);
+    // Nothing was opened by RSA, so nothing is uploaded again.
+    expect(sharedApi.mock.calls.filter(([method]) => method === 'POST')).toEqual([]);
+    rsa.mockRestore();
+
+    // A value stored under another visitor's id, and one for an encrypted secret the visitor has since
+    // replaced, do not open: those two take the RSA path, the rest still come from the server.
+    server.set(secretIdOf(1), server.get(secretIdOf(0))!);
+    const replaced = await newUserSecret();
+    encrypted[secretIdOf(2)] = await encryptSecret(replaced);
+    for (const event of events) if (event.secretId === secretIdOf(2)) event.payload = await seal(replaced, pageview({ href: 'https://www.example.com/replaced/' }));
+    await freshBrowser();
+    ({ rsa } = counters());
+    apiMock.mockResolvedValueOnce(page());
+    const third = (await send()).result;
+    expect(rsa).toHaveBeenCalledTimes(2);
+    expect(third.events).toHaveLength(first.events.length);
+    expect(third.events.filter((e) => e.href === 'https://www.example.com/replaced/').length).toBeGreaterThan(0);
+    // What it opened by RSA is shared again, bound to the current encrypted secrets.
+    expect(sharedApi.mock.calls.filter(([method]) => method === 'POST').flatMap(([, , body]) => Object.keys((body as { secrets: object }).secrets)).sort()).toEqual([secretIdOf(1), secretIdOf(2)].sort());
+    rsa.mockRestore();
+    sharedApi.mockReset();
   });
 
   it('LOGOUT deletes the cache database (D8)', async () => {

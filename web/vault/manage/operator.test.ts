@@ -4,17 +4,22 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../shared/protocol.ts';
 import { vectorKeyPair } from '../../shared/test-vectors.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import { clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
 import { loadVectors, loginResult, MemoryDatabase, newUserSecret, pageview, seal, ulid } from './test-support.ts';
 import type { AccountResponse, QueryResult } from './types.ts';
 
-vi.mock('../api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api.ts')>()), api: vi.fn() }));
+// The shared secret cache's calls (shared-cache.ts) go to sharedApi, so they take no answer queued for the sync.
+const { accountApi, sharedApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn() }));
+vi.mock('../api.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../api.ts')>()),
+  api: (...args: [string, string, unknown?]) => (args[1].includes('/cached-secrets') ? sharedApi(...args) : accountApi(...args)),
+}));
 vi.mock('../storage.ts', () => ({ openDatabase: vi.fn(), getUserSecret: vi.fn() }));
 
-const apiMock = vi.mocked(api);
+const apiMock = accountApi;
 const vectors = loadVectors();
 const ACCOUNT = '9b63c4d8-65c0-438c-9d30-cc4b01173393';
 const kek = vectors.kekWrap.kekAsJwkSentAtLogin;

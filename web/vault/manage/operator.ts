@@ -22,6 +22,7 @@ import { AccountView, dayKey, dayNumber, recordsToRead, secretBucketOf, secretFi
 import type { DayNeed } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
+import { SharedSecrets } from './shared-cache.ts';
 import { computeResult, statsContext } from './result.ts';
 import { neededDays } from './stats/stats.ts';
 import { isEventEnvelope } from './schema.ts';
@@ -402,6 +403,7 @@ export async function operatorQuery(
         }
       }
       const decryptor = await getDecryptor();
+      const shared = new SharedSecrets(accountId, kek);
       const current = local.view;
       // Aggregates written by this query cut their days at the viewer's midnights.
       current.timeZone = firstContext.timeZone;
@@ -469,6 +471,8 @@ export async function operatorQuery(
           if (sent !== undefined || current.secrets.has(secretId)) return sent;
           return stored().then((values) => values.get(secretId));
         };
+        // Secrets another operator's browser has opened before come from the shared cache, not by RSA.
+        await shared.openFor(current, records, secretValue);
         await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
         let newestDay = -Infinity;
         for (const key of incomingDays) newestDay = Math.max(newestDay, dayNumber(key));
@@ -518,6 +522,9 @@ export async function operatorQuery(
       mark('query:answered');
       await writeCache(cache, current);
       mark('query:cached');
+      // What this sync opened by RSA is shared with the account's other browsers (never fails).
+      await shared.share(current);
+      mark('query:shared');
     } catch (err) {
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);
