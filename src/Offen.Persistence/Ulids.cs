@@ -73,6 +73,21 @@ public static class Ulids
         return true;
     }
 
+    /// <summary>
+    /// A ULID in the form this server writes it: 26 characters of the uppercase Crockford alphabet (no lowercase, no
+    /// I, L, O or U), first character at most '7'. Such values order like their 128-bit numbers when compared as
+    /// strings, which is how ids and sequences are compared everywhere.
+    /// </summary>
+    public static bool IsCanonical(string? value)
+    {
+        if (value is null || value.Length != 26 || value[0] > '7') return false;
+        foreach (var c in value)
+        {
+            if (Alphabet.IndexOf(c) < 0) return false;
+        }
+        return true;
+    }
+
     private static UInt128 RandomEntropy()
     {
         Span<byte> b = stackalloc byte[10];

@@ -8,6 +8,7 @@ using Offen.Features.Exchange;
 using Offen.Features.Health;
 using Offen.Features.Login;
 using Offen.Features.Setup;
+using Offen.Features.SharedCaches;
 using Offen.Features.Sharing;
 using Offen.Jobs;
 using Offen.Mail;
@@ -169,5 +170,6 @@ public static class OffenApp
         api.MapSharingApi(authed);
         api.MapSetupApi();
         authed.MapAccountsApi();
+        authed.MapSharedCachesApi();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Offen.Web;
 
@@ -17,17 +18,30 @@ public static class Api
     /// Decodes a JSON body whatever its Content-Type (the vault sends text/plain). The literal <c>null</c>
     /// decodes to an empty object. Returns null after writing 400/413 when the body cannot be decoded.
     /// </summary>
-    public static async Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info, string what) where T : class, new()
+    public static Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info, string what) where T : class, new() =>
+        ReadBodyAsync(ctx, info, what, MaxBodyBytes);
+
+    /// <summary>
+    /// <see cref="ReadBodyAsync{T}(HttpContext, JsonTypeInfo{T}, string)"/> with a limit of this route's own
+    /// (our shared-cache routes take more than <see cref="MaxBodyBytes"/>); Kestrel's own limit is raised for this
+    /// request when it is lower.
+    /// </summary>
+    public static async Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info, string what, int maxBytes) where T : class, new()
     {
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel
+            && kestrel.MaxRequestBodySize is { } current && current < maxBytes)
+        {
+            kestrel.MaxRequestBodySize = maxBytes;
+        }
         byte[] body;
         try
         {
-            if (ctx.Request.ContentLength > MaxBodyBytes) throw new BodyTooLargeException();
-            body = await ReadLimitedAsync(ctx.Request.Body, (int?)ctx.Request.ContentLength, MaxBodyBytes, ctx.RequestAborted);
+            if (ctx.Request.ContentLength > maxBytes) throw new BodyTooLargeException();
+            body = await ReadLimitedAsync(ctx.Request.Body, (int?)ctx.Request.ContentLength, maxBytes, ctx.RequestAborted);
         }
         catch (BodyTooLargeException)
         {
-            await ErrorAsync(ctx, 413, $"router: request body exceeds {MaxBodyBytes} bytes");
+            await ErrorAsync(ctx, 413, $"router: request body exceeds {maxBytes} bytes");
             return null;
         }
         catch (Exception e) when ((e is BadHttpRequestException or IOException) && !ctx.RequestAborted.IsCancellationRequested)

@@ -51,6 +51,20 @@ public sealed record LoginResult(
     [property: JsonPropertyName("adminLevel")] long AdminLevel,
     [property: JsonPropertyName("accounts")] List<LoginAccountResult>? Accounts);
 
+// Our shared encrypted caches (docs/adr/0005-shared-caches.md).
+public sealed record CachedSecretsResult([property: JsonPropertyName("secrets")] SortedDictionary<string, string> Secrets);
+public sealed record StoredResult([property: JsonPropertyName("stored")] int Stored);
+
+public sealed record RollupResult(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("firstEventId")] string FirstEventId,
+    [property: JsonPropertyName("lastEventId")] string LastEventId,
+    [property: JsonPropertyName("eventCount")] long EventCount,
+    [property: JsonPropertyName("asOf")] string AsOf,
+    [property: JsonPropertyName("payload"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Payload);
+
+public sealed record RollupsResult([property: JsonPropertyName("rollups")] List<RollupResult> Rollups);
+
 // Request bodies (server.md §1.2: keys match case-insensitively, unknown keys are ignored).
 public sealed class EventRequest { public string AccountId { get; set; } = ""; public string Payload { get; set; } = ""; }
 public sealed class ExchangeRequest { public string EncryptedSecret { get; set; } = ""; public string AccountId { get; set; } = ""; }
@@ -68,6 +82,14 @@ public sealed class JoinRequest { public string EmailAddress { get; set; } = "";
 public sealed class SetupRequest { public string AccountName { get; set; } = ""; public string EmailAddress { get; set; } = ""; public string Password { get; set; } = ""; }
 public sealed class CreateAccountRequest { public string AccountName { get; set; } = ""; public string EmailAddress { get; set; } = ""; public string Password { get; set; } = ""; }
 public sealed class AccountStylesRequest { public string AccountStyles { get; set; } = ""; }
+public sealed class CachedSecretsRequest { public Dictionary<string, string>? Secrets { get; set; } }
+public sealed class RollupRequest
+{
+    public string FirstEventId { get; set; } = ""; public string LastEventId { get; set; } = ""; public string AsOf { get; set; } = "";
+    public string Payload { get; set; } = "";
+    /// <summary>Kept as the JSON value, so a fraction, a string or a missing count gets the rule's own message.</summary>
+    public JsonElement EventCount { get; set; }
+}
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, AllowTrailingCommas = false,
     ReadCommentHandling = JsonCommentHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
@@ -91,4 +113,10 @@ public sealed class AccountStylesRequest { public string AccountStyles { get; se
 [JsonSerializable(typeof(SetupRequest))]
 [JsonSerializable(typeof(CreateAccountRequest))]
 [JsonSerializable(typeof(AccountStylesRequest))]
+[JsonSerializable(typeof(CachedSecretsResult))]
+[JsonSerializable(typeof(StoredResult))]
+[JsonSerializable(typeof(RollupResult))]
+[JsonSerializable(typeof(RollupsResult))]
+[JsonSerializable(typeof(CachedSecretsRequest))]
+[JsonSerializable(typeof(RollupRequest))]
 public sealed partial class WireJson : JsonSerializerContext;
