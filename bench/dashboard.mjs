@@ -196,13 +196,14 @@ async function timeline(page, label) {
 }
 
 /**
- * Waits until the vault has written what the load decrypted to its local cache (the `offen:query:cached` mark),
+ * Waits until the vault has written what the load decrypted to its local cache and shared the secrets it opened
+ * with the server (the `offen:query:shared` mark, after `offen:query:cached`),
  * so a warm load measures reading the cache, not a write still running beside it.
  */
 async function cacheWritten(page, label) {
   const t0 = Date.now();
   for (;;) {
-    const done = await Promise.all(page.frames().map((frame) => frame.evaluate(() => performance.getEntriesByName('offen:query:cached').length > 0).catch(() => false)));
+    const done = await Promise.all(page.frames().map((frame) => frame.evaluate(() => performance.getEntriesByName('offen:query:shared').length > 0).catch(() => false)));
     if (done.some(Boolean)) break;
     if (Date.now() - t0 > Math.min(120_000, remaining())) throw new Error(`${label}: the vault did not finish writing its cache`);
     await sleep(250);
@@ -210,7 +211,6 @@ async function cacheWritten(page, label) {
   log(`  ${label}: cache written ${fmt(Date.now() - t0)} ms after the dashboard was ready`);
 }
 
-/** A fresh profile: log in through /login/, then the cold load of `query` and a warm reload in the same profile. */
 /**
  * A running server, not one that has just started: a few unmeasured account reads compile the server's hot paths
  * (the .NET JIT), which would otherwise be billed to the first cold load. Nothing of the browser is warmed.
@@ -280,7 +280,23 @@ async function stopProfiler({ profiler, workers, toWorker }, dir, name) {
   await profiler.detach();
 }
 
-async function coldAndWarm(origin, meta, name, query) {
+/**
+ * Logs in through /login/ with next=/console/, so the login itself does not start loading the dashboard. The
+ * vault keeps the login (with the KEKs) in the tab's sessionStorage, so every new tab logs in again.
+ */
+async function login(page, origin, meta) {
+  await page.goto(`${origin}/login/?next=${encodeURIComponent('/console/')}`);
+  await page.getByTestId('login/username-input').fill(meta.email);
+  await page.getByTestId('login/password-input').fill(meta.password);
+  await page.getByTestId('login/submit').click();
+  await page.waitForURL((u) => u.pathname === '/console/', { timeout: Math.min(60_000, remaining()) });
+}
+
+/**
+ * A fresh profile: log in, then the cold load of `query`, and (unless `warm` is false) a warm reload of that tab
+ * and a warm load in a new tab of the same profile.
+ */
+async function coldAndWarm(origin, meta, name, query, { warm: withWarm = true } = {}) {
   const profile = tempDir('offen-dash-profile-');
   const context = await launchProfileAllowingThirdPartyCookies(profile.dir);
   const close = async () => { await context.close().catch(() => {}); profile.remove(); };
@@ -289,18 +305,17 @@ async function coldAndWarm(origin, meta, name, query) {
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // Log in with next=/console/, so the login itself does not start loading the dashboard.
-  await page.goto(`${origin}/login/?next=${encodeURIComponent('/console/')}`);
-  await page.getByTestId('login/username-input').fill(meta.email);
-  await page.getByTestId('login/password-input').fill(meta.password);
-  await page.getByTestId('login/submit').click();
-  await page.waitForURL((u) => u.pathname === '/console/', { timeout: Math.min(60_000, remaining()) });
+  await login(page, origin, meta);
   const url = `${origin}/auditorium/${meta.accountId}/${query}`;
   // PROFILE_COLD=<dir>: the same for the cold load (written as <dir>/cold-<range>.cpuprofile).
   const coldProfiler = process.env.PROFILE_COLD ? await startProfiler(context, page) : null;
   const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }));
   if (coldProfiler) await stopProfiler(coldProfiler, process.env.PROFILE_COLD, `cold-${name}`);
   await cacheWritten(page, `cold ${name}`);
+  if (!withWarm) {
+    if (errors.length) log(`  page errors during ${name}: ${errors.slice(0, 3).join(' | ')}`);
+    return { cold, context, page, close };
+  }
   await sleep(SETTLE_MS);
   // PROFILE_WARM=<dir>: a V8 CPU profile of each warm load (the page and the vault frame share one isolate),
   // written as <dir>/warm-<range>.cpuprofile (open it in Chromium's DevTools, or summarise it with
@@ -310,11 +325,13 @@ async function coldAndWarm(origin, meta, name, query) {
   if (profiler) await stopProfiler(profiler, process.env.PROFILE_WARM, `warm-${name}`);
   if (process.env.TIMELINE) await timeline(page, `warm ${name}`);
   // The operator coming back later: the dashboard in a new tab of the same profile, after the old tab is closed
-  // (its renderer no longer tears down the page that decrypted everything while the new one starts).
+  // (its renderer no longer tears down the page that decrypted everything while the new one starts). A new
+  // tab has no login in its sessionStorage: it logs in first, untimed.
   await sleep(SETTLE_MS);
   const tab = await context.newPage();
   tab.on('pageerror', (e) => errors.push(e.message));
   await page.close();
+  await login(tab, origin, meta);
   await sleep(SETTLE_MS);
   const tabProfiler = process.env.PROFILE_WARM ? await startProfiler(context, tab) : null;
   const warmTab = await measure(tab, `warm ${name}, new tab`, () => tab.goto(url, { waitUntil: 'commit' }));
@@ -369,11 +386,7 @@ async function warmOnly(origin, meta, dir) {
   await context.addInitScript(readyProbe, READY);
   const page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (e) => log(`  page error: ${e.message}`));
-  await page.goto(`${origin}/login/?next=${encodeURIComponent('/console/')}`);
-  await page.getByTestId('login/username-input').fill(meta.email);
-  await page.getByTestId('login/password-input').fill(meta.password);
-  await page.getByTestId('login/submit').click();
-  await page.waitForURL((u) => u.pathname === '/console/', { timeout: Math.min(60_000, remaining()) });
+  await login(page, origin, meta);
   const base = `${origin}/auditorium/${meta.accountId}/`;
   if (!primed) {
     await measure(page, 'priming cold 7 days', () => page.goto(base, { waitUntil: 'commit' }));
@@ -438,17 +451,21 @@ async function main() {
   log(`dashboard benchmark: ${fmt(USERS)} visitors, ${fmt(EVENTS)} events, seed ${SEED}; deadline ${new Date(DEADLINE).toISOString()}`);
   const meta = await seededDatabase();
 
-  // Each run works on a copy: the dashboard's server side never writes events, but the expiry job and logins do.
-  const runDir = tempDir('offen-dash-run-');
-  cleanups.push(async () => runDir.remove());
-  copyFileSync(meta.db, path.join(runDir.dir, 'offen.db'));
-  const certificate = makeCertificate(runDir.dir);
+  // Each server works on a copy: the dashboard's server side never writes events, but the expiry job, logins
+  // and the shared secret cache do. A second copy is a server where nothing is shared yet.
+  const serve = async (port) => {
+    const runDir = tempDir('offen-dash-run-');
+    cleanups.push(async () => runDir.remove());
+    copyFileSync(meta.db, path.join(runDir.dir, 'offen.db'));
+    const certificate = makeCertificate(runDir.dir);
+    const started = await startOffen({ dir: runDir.dir, certificate, setup: false, email: meta.email, password: meta.password, port });
+    if (started.accountId !== meta.accountId) throw new Error('the harness account id changed; delete bench/.cache');
+    log(`offen serves ${started.origin} (127.0.0.1)`);
+    await warmUpServer(started.origin, meta);
+    return started;
+  };
   // WARM_PROFILE keeps one origin across runs: the browser keeps a cache per origin, port included.
-  const port = process.env.WARM_PROFILE ? int('WARM_PORT', 38443) : undefined;
-  const server = await startOffen({ dir: runDir.dir, certificate, setup: false, email: meta.email, password: meta.password, port });
-  if (server.accountId !== meta.accountId) throw new Error('the harness account id changed; delete bench/.cache');
-  log(`offen serves ${server.origin} (127.0.0.1)`);
-  await warmUpServer(server.origin, meta);
+  const server = await serve(process.env.WARM_PROFILE ? int('WARM_PORT', 38443) : undefined);
 
   if (process.env.WARM_PROFILE) return warmOnly(server.origin, meta, process.env.WARM_PROFILE);
   const week = await coldAndWarm(server.origin, meta, '7 days', '');
@@ -475,12 +492,18 @@ async function main() {
     return 0;
   }
   await week.close();
-  const half = await coldAndWarm(server.origin, meta, '6 months', '?range=6&resolution=months');
+  // Another operator's first load in a fresh profile, once the 7-day load has shared its secrets (issue 7's
+  // second case); the warm 6-month loads follow in its profile.
+  const shared = await coldAndWarm(server.origin, meta, '6 months, shared', '?range=6&resolution=months');
+  await shared.close();
+  // The first load ever of the 6-month view: a server on a fresh copy, where nothing is shared.
+  const fresh = await serve(undefined);
+  const half = await coldAndWarm(fresh.origin, meta, '6 months', '?range=6&resolution=months', { warm: false });
 
   // The floor in the same browser, on a page of the offen origin (a secure context), after the dashboard page is
   // closed so its workers do not compete.
   const floorPage = await half.context.newPage();
-  await floorPage.goto(`${server.origin}/robots.txt`);
+  await floorPage.goto(`${fresh.origin}/robots.txt`);
   await half.page.close();
   const sample = JSON.stringify({
     type: 'PAGEVIEW', href: 'https://www.example.test/blog/privacy-by-design-17/', referrer: 'https://www.google.com/',
@@ -500,9 +523,11 @@ async function main() {
     verified = `${fmt(events.length)} of ${fmt(EVENTS)} events decrypt with tests/e2e/harness.mjs`;
   }
 
+  // [case, ms, kind]: 'cold' is judged against 1.3 x floor/cores, 'warm' against 1 s, 'shared' against 10 s.
   const rows = [
-    ['cold 7 days', week.cold, true], ['warm 7 days, reload', week.warm, false], ['warm 7 days, new tab', week.warmTab, false],
-    ['cold 6 months', half.cold, true], ['warm 6 months, reload', half.warm, false], ['warm 6 months, new tab', half.warmTab, false],
+    ['cold 7 days, first load ever', week.cold, 'cold'], ['warm 7 days, reload', week.warm, 'warm'], ['warm 7 days, new tab', week.warmTab, 'warm'],
+    ['cold 6 months, first load ever', half.cold, 'cold'], ['cold 6 months, fresh profile, secrets shared', shared.cold, 'shared'],
+    ['warm 6 months, reload', shared.warm, 'warm'], ['warm 6 months, new tab', shared.warmTab, 'warm'],
   ];
   let missed = 0;
   console.log('');
@@ -513,10 +538,11 @@ async function main() {
     + ` + ${fmt(EVENTS)} AES-GCM ${fmt(f.aesMs)} ms = ${fmt(floorMs)} ms; floor/cores = ${fmt(perCore)} ms`);
   console.log('');
   const header = ['case', 'ms', 'floor ms', 'floor/cores', 'ratio', 'target', 'verdict'];
-  const table = rows.map(([name, ms, cold]) => {
-    const met = cold ? ms <= 1.3 * perCore : ms < 1000;
+  const table = rows.map(([name, ms, kind]) => {
+    const met = kind === 'cold' ? ms <= 1.3 * perCore : kind === 'warm' ? ms < 1000 : ms < 10_000;
     if (!met) missed++;
-    return [name, fmt(ms), fmt(floorMs), fmt(perCore), (ms / perCore).toFixed(2), cold ? `<= ${fmt(1.3 * perCore)} ms (1.3x)` : '< 1,000 ms', met ? 'met' : 'MISSED'];
+    const target = kind === 'cold' ? `<= ${fmt(1.3 * perCore)} ms (1.3x)` : kind === 'warm' ? '< 1,000 ms' : '< 10,000 ms';
+    return [name, fmt(ms), fmt(floorMs), fmt(perCore), (ms / perCore).toFixed(2), target, met ? 'met' : 'MISSED'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
@@ -525,8 +551,10 @@ async function main() {
   for (const r of table) console.log(line(r));
   console.log('');
   console.log('ms: navigation start to the first frame painted after [data-testid="auditorium/dashboard"][data-state=ready];'
-    + ' cold = fresh profile after logging in; warm, reload = reloading that tab once the cold load has written'
-    + ' its cache; warm, new tab = the same page in a new tab of that profile, the old tab closed.');
+    + ' first load ever = fresh profile after logging in, on a server where no operator has shared anything;'
+    + ' secrets shared = fresh profile after the 7-day load shared the secrets it opened (the shared secret cache);'
+    + ' warm, reload = reloading that tab once its load has written its cache; warm, new tab = the same page in a'
+    + ' new tab of that profile, the old tab closed.');
   return process.env.STRICT && missed > 0 ? 1 : 0;
 }
 
