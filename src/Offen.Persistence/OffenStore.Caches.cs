@@ -136,6 +136,89 @@ public sealed partial class OffenStore
         }, ct);
     }
 
+    /// <summary>
+    /// Deletes, in the calling transaction, every rollup that holds an id the operation <paramref name="seq"/> has
+    /// just tombstoned; for parking (<paramref name="parkedIn"/>) also every rollup of that account that holds one of
+    /// the copies the operation wrote under <paramref name="seq"/> (same millisecond as their originals, new
+    /// randomness, so they may land inside a rollup that held none of the originals). Per account: the span of the
+    /// operation's ids, the rollups overlapping it, and one read of the ids in order, matched against those rollups.
+    /// Linear in the operation's tombstones plus the candidates on every dialect, whatever plan the database picks.
+    /// </summary>
+    /// <returns>the accounts the operation tombstoned events of.</returns>
+    private async Task<List<string>> DropRollupsHoldingAsync(Session s, string seq, string? parkedIn = null)
+    {
+        List<SpanRow> spans;
+        if (parkedIn is null)
+        {
+            spans = await s.QueryAsync<SpanRow>(_q.TombstoneSpansOfOperation, new { seq });
+        }
+        else
+        {
+            var tombstoned = await s.QuerySingleOrDefaultAsync<SpanRow>(_q.TombstoneSpanOfOperationInAccount, new { seq, account = parkedIn });
+            var copies = await s.QuerySingleOrDefaultAsync<SpanRow>(_q.EventSpanOfSequenceInAccount, new { seq, account = parkedIn });
+            spans = [new SpanRow { AccountId = parkedIn, Lo = MinId(tombstoned?.Lo, copies?.Lo), Hi = Max(tombstoned?.Hi, copies?.Hi) }];
+        }
+        foreach (var span in spans)
+        {
+            if (span.AccountId is null || span.Lo is null || span.Hi is null) continue;
+            var candidates = (await s.QueryAsync<RollupRow>(_q.RollupsOverlapping, new { account = span.AccountId, lo = span.Lo, hi = span.Hi }))
+                .Where(r => r.FirstEventId is not null && r.LastEventId is not null)
+                .ToList();
+            if (candidates.Count == 0) continue;
+            var holding = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new { seq, account = span.AccountId };
+            await MatchAsync(s.QueryUnbufferedAsync<string>(_q.TombstoneIdsOfOperationInAccount, ids), candidates, holding);
+            if (parkedIn is not null) await MatchAsync(s.QueryUnbufferedAsync<string>(_q.EventIdsOfSequenceInAccount, ids), candidates, holding);
+            foreach (var key in holding) await s.ExecuteAsync(_q.DeleteRollup, new { id = span.AccountId, key });
+        }
+        return [.. spans.Where(x => x.AccountId is not null && x.Lo is not null).Select(x => x.AccountId!)];
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="holding"/> the key of every rollup that holds one of <paramref name="ids"/> (ascending).
+    /// <paramref name="rollups"/> are ordered by first event id; those whose range has started and not ended are
+    /// "open" (one at a time, since rollups do not overlap, but overlaps would only cost time).
+    /// </summary>
+    private static async Task MatchAsync(IAsyncEnumerable<string> ids, List<RollupRow> rollups, HashSet<string> holding)
+    {
+        var next = 0;
+        var open = new List<RollupRow>();
+        await foreach (var id in ids)
+        {
+            while (next < rollups.Count && string.CompareOrdinal(rollups[next].FirstEventId, id) <= 0) open.Add(rollups[next++]);
+            for (var i = open.Count - 1; i >= 0; i--)
+            {
+                if (string.CompareOrdinal(open[i].LastEventId, id) >= 0) holding.Add(open[i].RollupKey!);
+                // Held, or ended before this id: either way no later id changes anything for it.
+                open.RemoveAt(i);
+            }
+            if (next == rollups.Count && open.Count == 0) break;
+        }
+    }
+
+    /// <summary>
+    /// Expiry: the cached secrets of visitors who had events deleted by the operation <paramref name="seq"/> and now
+    /// have none left in that account go, in the calling transaction.
+    /// </summary>
+    private async Task DropCachedSecretsLeftWithoutEventsAsync(Session s, string seq, IEnumerable<string> accounts)
+    {
+        foreach (var account in accounts)
+        {
+            // Most accounts may have none: then the operation's visitors need not be read at all.
+            if (await s.ScalarAsync<string?>(_q.AnyCachedSecretOfAccount, new { account }) is null) continue;
+            var visitors = await s.QueryAsync<string>(_q.SecretIdsOfOperationInAccount, new { seq, account });
+            if (visitors.Count == 0) continue;
+            var touched = await s.QueryChunkedAsync<string>(_q.CachedSecretIdsIn, visitors, new { id = account });
+            if (touched.Count == 0) continue;
+            var alive = (await s.QueryChunkedAsync<string>(_q.SecretIdsWithEventsInAccount, touched, new { id = account }))
+                .ToHashSet(StringComparer.Ordinal);
+            var gone = touched.Where(id => !alive.Contains(id)).ToList();
+            if (gone.Count > 0) await s.ExecuteChunkedAsync(_q.DeleteCachedSecretsOfAccountIn, gone, new { id = account });
+        }
+    }
+
+    private static string? MinId(string? a, string? b) => a is null ? b : b is null ? a : string.CompareOrdinal(a, b) <= 0 ? a : b;
+
     private static async Task RequireActiveAccountAsync(Session s, string accountId, string query)
     {
         var row = await s.QuerySingleOrDefaultAsync<AccountFlagRow>(query, new { id = accountId });

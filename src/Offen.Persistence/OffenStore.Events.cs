@@ -197,7 +197,7 @@ public sealed partial class OffenStore
                 await s.ExecuteAsync(_q.TombstoneEventsOfSecret, new { id = hash, seq });
                 // Shared caches (ADR 0005): rollups holding an old id or a copy, and the old hash's cached secret,
                 // which the visitor's new secret is about to reuse.
-                await s.ExecuteAsync(_q.DeleteRollupsTouchedByParking, new { account = accountId, seq });
+                await DropRollupsHoldingAsync(s, seq, parkedIn: accountId);
                 await s.StepAsync("park:copied");
                 // Rows that point at the secret go first, so upstream databases with foreign keys accept the order.
                 await s.ExecuteAsync(_q.DeleteEventsOfSecret, new { id = hash });
@@ -338,7 +338,7 @@ public sealed partial class OffenStore
             // Lock the user's secrets so no event insert for them lands between tombstoning and deleting.
             await s.QueryChunkedAsync<string>(_q.SecretsLockForUpdate, hashes);
             await s.ExecuteChunkedAsync(_q.TombstoneEventsOfSecrets, hashes, new { seq });
-            await s.ExecuteAsync(_q.DeleteRollupsCoveringTombstones, new { seq });
+            await DropRollupsHoldingAsync(s, seq);
             await s.StepAsync("purge:tombstoned");
             await s.ExecuteChunkedAsync(_q.DeleteEventsOfSecrets, hashes);
             await s.ExecuteChunkedAsync(_q.DeleteCachedSecretsOfSecrets, hashes);
@@ -360,11 +360,11 @@ public sealed partial class OffenStore
             await s.ExecuteAsync(_q.DeleteExpiredTombstones, new { deadline });
             var seq = Ulids.New();
             await s.ExecuteAsync(_q.TombstoneExpiredEvents, new { deadline, seq });
-            await s.ExecuteAsync(_q.DeleteRollupsCoveringExpired, new { deadline, seq });
+            var accounts = await DropRollupsHoldingAsync(s, seq);
             await s.StepAsync("expire:tombstoned");
             var deleted = await s.ExecuteAsync(_q.DeleteExpiredEvents, new { deadline });
             // Visitors left without events in an account lose their cached secret there.
-            if (deleted > 0) await s.ExecuteAsync(_q.DeleteCachedSecretsWithoutEvents);
+            if (deleted > 0) await DropCachedSecretsLeftWithoutEventsAsync(s, seq, accounts);
             return deleted;
         }, ct);
 

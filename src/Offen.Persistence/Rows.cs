@@ -103,6 +103,13 @@ internal sealed class RollupRow
         new(RollupKey ?? "", FirstEventId ?? "", LastEventId ?? "", Values.Int64(EventCount), AsOf ?? "", Payload);
 }
 
+internal sealed class SpanRow
+{
+    public string? AccountId { get; set; }
+    public string? Lo { get; set; }
+    public string? Hi { get; set; }
+}
+
 internal static class RowMaps
 {
     private static int _registered;
@@ -118,7 +125,7 @@ internal static class RowMaps
                  {
                      typeof(AccountRow), typeof(AccountUserRow), typeof(RelationshipRow), typeof(EventRow),
                      typeof(TombstoneRow), typeof(SecretRow), typeof(AccountSaltRow), typeof(AccountFlagRow),
-                     typeof(CachedSecretRow), typeof(RollupRow),
+                     typeof(CachedSecretRow), typeof(RollupRow), typeof(SpanRow),
                  })
         {
             SqlMapper.SetTypeMap(type, new CustomPropertyTypeMap(type, static (t, column) =>

@@ -23,6 +23,10 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
     public async Task<List<T>> QueryAsync<T>(string text, object? param = null) =>
         (await Connection.QueryAsync<T>(Command(text, param))).AsList();
 
+    /// <summary>Rows as the reader yields them, without buffering the whole result (for long ordered reads).</summary>
+    public IAsyncEnumerable<T> QueryUnbufferedAsync<T>(string text, object? param = null) =>
+        Connection.QueryUnbufferedAsync<T>(text, param, Transaction, Timeout);
+
     public Task<T?> QuerySingleOrDefaultAsync<T>(string text, object? param = null) =>
         Connection.QuerySingleOrDefaultAsync<T>(Command(text, param));
 

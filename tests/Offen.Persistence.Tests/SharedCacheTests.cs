@@ -356,6 +356,32 @@ public sealed class SharedCacheTests
 
     [Theory]
     [MemberData(nameof(TestDb.Dialects), MemberType = typeof(TestDb))]
+    public async Task Purge_ManyRollups_DropsExactlyThoseHoldingAnEventOfTheVisitor(Dialect dialect)
+    {
+        await using var db = await TestDb.CreateAsync(dialect);
+        var a = await db.Store.AccountAsync();
+        foreach (var u in new[] { "p", "q" }) await db.Store.ExchangeAsync(a, u);
+        // 60 days, one event a day; p on days 0, 3, 6, ..., q on the others. Rollups of one, two or three days.
+        var owners = Enumerable.Range(0, 60).Select(d => d % 3 == 0 ? "p" : "q").ToArray();
+        var ids = await EventsAsync(db, a, owners.Select((u, d) => (u, 70.0 - d)).ToArray());
+        var asOf = await SequenceAsync(db, a);
+        var expected = new List<string>();
+        for (int day = 0, width = 1; day < 60; day += width, width = width % 3 + 1)
+        {
+            var last = Math.Min(day + width, 60) - 1;
+            var key = $"d{day:00}-{last:00}";
+            Assert.Equal(RollupPutOutcome.Stored, await PutAsync(db.Store, a, Rollup(key, ids[day], ids[last], last - day + 1, asOf)));
+            if (!Enumerable.Range(day, last - day + 1).Any(d => owners[d] == "p")) expected.Add(key);
+        }
+        Assert.NotEmpty(expected);
+
+        await db.Store.PurgeAsync("p");
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), await RollupKeysAsync(db));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Dialects), MemberType = typeof(TestDb))]
     public async Task Purge_FailureAfterTombstoning_KeepsRollupsAndCachedSecretsAsTheyWere(Dialect dialect)
     {
         await using var db = await TestDb.CreateAsync(dialect);

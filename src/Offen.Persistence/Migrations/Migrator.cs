@@ -39,7 +39,16 @@ internal static class Migrator
     [
         ("idx_rollups_account_id_first_event_id", "rollups", "account_id, first_event_id"),
         ("idx_rollups_account_id_last_event_id", "rollups", "account_id, last_event_id"),
+        (TombstoneOperationIndex, "tombstones", "sequence, account_id, event_id"),
     ];
+
+    /// <summary>
+    /// Lets purge, expiry and parking find the rollups holding an id they tombstoned with one index range per rollup
+    /// (docs/adr/0005-shared-caches.md). Not on MySQL: InnoDB ends every secondary index in the primary key, so
+    /// idx_tombstones_account_id_sequence already is (account_id, sequence, event_id) there, and a third
+    /// varchar(191) column could pass the 767-byte key limit of older row formats.
+    /// </summary>
+    public const string TombstoneOperationIndex = "idx_tombstones_sequence_account_id_event_id";
 
     private static readonly (string Id, Func<Session, Task> Run)[] UpstreamSteps =
     [
@@ -113,6 +122,7 @@ internal static class Migrator
             foreach (var ddl in s.Sql.CreateCacheTables(collation)) await s.ExecuteAsync(ddl);
             foreach (var (name, table, columns) in CacheIndexes)
             {
+                if (name == TombstoneOperationIndex && s.Sql.Kind == Dialect.MySql) continue;
                 if (await s.ScalarAsync<long>(s.Sql.IndexExists, new { index = name }) == 0)
                     await s.ExecuteAsync($"CREATE INDEX {name} ON {table} ({columns})");
             }

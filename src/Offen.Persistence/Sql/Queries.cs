@@ -126,12 +126,12 @@ internal sealed class Queries
 
         // -- shared encrypted caches (docs/adr/0005-shared-caches.md)
         CachedSecretsOfAccount = "SELECT secret_id, encrypted_value FROM cached_secrets WHERE account_id = @id";
-        SecretIdsWithEventsInAccount = $"SELECT DISTINCT secret_id FROM events WHERE account_id = @id AND secret_id {inKeys}";
+        // COALESCE keeps account_id from being used as an index column: SQLite (no statistics) would otherwise scan
+        // the account's entries of idx_events_account_id_sequence instead of looking the ids up in idx_events_secret_id.
+        SecretIdsWithEventsInAccount = $"SELECT DISTINCT secret_id FROM events WHERE secret_id {inKeys} AND COALESCE(account_id, '') = @id";
         CachedSecretUpsertSuffix = sql.OnConflictUpdate("account_id, secret_id", ["encrypted_value"]);
         DeleteCachedSecretsOfSecrets = $"DELETE FROM cached_secrets WHERE secret_id {inKeys}";
         DeleteCachedSecretOfAccount = "DELETE FROM cached_secrets WHERE account_id = @account AND secret_id = @id";
-        DeleteCachedSecretsWithoutEvents =
-            "DELETE FROM cached_secrets WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.account_id = cached_secrets.account_id AND e.secret_id = cached_secrets.secret_id)";
         DeleteCachedSecretsOfAccount = "DELETE FROM cached_secrets WHERE account_id = @id";
         RollupsOfAccount =
             "SELECT rollup_key, first_event_id, last_event_id, event_count, as_of FROM rollups WHERE account_id = @id ORDER BY first_event_id, rollup_key";
@@ -147,22 +147,29 @@ internal sealed class Queries
         UpsertRollup = Insert("rollups", RollupColumns) + sql.OnConflictUpdate("account_id, rollup_key", RollupColumns[2..]);
         DeleteRollup = "DELETE FROM rollups WHERE account_id = @id AND rollup_key = @key";
         DeleteRollupsOfAccount = "DELETE FROM rollups WHERE account_id = @id";
-        // Run right after the tombstones of one operation (sequence @seq) are written: every rollup of the same
-        // account whose range holds one of the tombstoned ids goes. idx_tombstones_account_id_sequence finds the
-        // operation's tombstones of that account.
-        const string tombstoneInRollup =
-            "EXISTS (SELECT 1 FROM tombstones t WHERE t.sequence = @seq AND t.account_id = rollups.account_id"
-            + " AND t.event_id >= rollups.first_event_id AND t.event_id <= rollups.last_event_id)";
-        DeleteRollupsCoveringTombstones = "DELETE FROM rollups WHERE " + tombstoneInRollup;
-        // Expiry: only rollups that start before the deadline can hold an expired id.
-        DeleteRollupsCoveringExpired = "DELETE FROM rollups WHERE first_event_id < @deadline AND " + tombstoneInRollup;
-        // Parking: the tombstoned originals, and the copies (same millisecond, new randomness, sequence @seq), which
-        // may land inside a rollup that held none of the originals. idx_events_account_id_sequence is
-        // (account_id, sequence, event_id), so the copies' range check is one index range.
-        DeleteRollupsTouchedByParking =
-            "DELETE FROM rollups WHERE account_id = @account AND (" + tombstoneInRollup
-            + " OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = rollups.account_id AND e.sequence = @seq"
-            + " AND e.event_id >= rollups.first_event_id AND e.event_id <= rollups.last_event_id))";
+        // Deletion (ADR 0005): the rollups holding an id of one operation (sequence @seq). A correlated
+        // DELETE ... WHERE EXISTS over the operation's tombstones, or one probe per rollup, depends on the planner
+        // picking the one index that bounds the id range, and inside the deleting transaction the statistics know
+        // nothing of the tombstones it has just written: measured on PostgreSQL and MariaDB, both then scanned the
+        // operation's tombstones once per rollup. So: per account, the span of the operation's ids, the rollups that
+        // overlap it, and one ordered read of the ids matched against them in memory.
+        TombstoneSpansOfOperation =
+            "SELECT account_id, MIN(event_id) AS lo, MAX(event_id) AS hi FROM tombstones WHERE sequence = @seq GROUP BY account_id";
+        TombstoneSpanOfOperationInAccount =
+            "SELECT MIN(event_id) AS lo, MAX(event_id) AS hi FROM tombstones WHERE sequence = @seq AND account_id = @account";
+        EventSpanOfSequenceInAccount =
+            "SELECT MIN(event_id) AS lo, MAX(event_id) AS hi FROM events WHERE account_id = @account AND sequence = @seq";
+        RollupsOverlapping =
+            "SELECT rollup_key, first_event_id, last_event_id FROM rollups WHERE account_id = @account AND last_event_id >= @lo AND first_event_id <= @hi ORDER BY first_event_id";
+        TombstoneIdsOfOperationInAccount = "SELECT event_id FROM tombstones WHERE sequence = @seq AND account_id = @account ORDER BY event_id";
+        EventIdsOfSequenceInAccount = "SELECT event_id FROM events WHERE account_id = @account AND sequence = @seq ORDER BY event_id";
+        // Expiry: the visitors of an account who had events deleted by the operation, the cached secrets among them,
+        // and of those the ones still with events. Each step is one index range or lookups on a key.
+        AnyCachedSecretOfAccount = "SELECT secret_id FROM cached_secrets WHERE account_id = @account LIMIT 1";
+        SecretIdsOfOperationInAccount =
+            "SELECT DISTINCT secret_id FROM tombstones WHERE sequence = @seq AND account_id = @account AND secret_id IS NOT NULL";
+        CachedSecretIdsIn = $"SELECT secret_id FROM cached_secrets WHERE account_id = @id AND secret_id {inKeys}";
+        DeleteCachedSecretsOfAccountIn = $"DELETE FROM cached_secrets WHERE account_id = @id AND secret_id {inKeys}";
         // Event insert: a rollup that reaches up to the ids just inserted no longer counts its range's events.
         DeleteRollupsReachingIds = $"DELETE FROM rollups WHERE account_id {inKeys} AND last_event_id >= @minId AND first_event_id <= @maxId";
     }
@@ -216,7 +223,6 @@ internal sealed class Queries
     public string CachedSecretUpsertSuffix { get; }
     public string DeleteCachedSecretsOfSecrets { get; }
     public string DeleteCachedSecretOfAccount { get; }
-    public string DeleteCachedSecretsWithoutEvents { get; }
     public string DeleteCachedSecretsOfAccount { get; }
     public string RollupsOfAccount { get; }
     public string RollupByKey { get; }
@@ -227,10 +233,17 @@ internal sealed class Queries
     public string UpsertRollup { get; }
     public string DeleteRollup { get; }
     public string DeleteRollupsOfAccount { get; }
-    public string DeleteRollupsCoveringTombstones { get; }
-    public string DeleteRollupsCoveringExpired { get; }
-    public string DeleteRollupsTouchedByParking { get; }
     public string DeleteRollupsReachingIds { get; }
+    public string TombstoneSpansOfOperation { get; }
+    public string TombstoneSpanOfOperationInAccount { get; }
+    public string EventSpanOfSequenceInAccount { get; }
+    public string RollupsOverlapping { get; }
+    public string TombstoneIdsOfOperationInAccount { get; }
+    public string EventIdsOfSequenceInAccount { get; }
+    public string AnyCachedSecretOfAccount { get; }
+    public string SecretIdsOfOperationInAccount { get; }
+    public string CachedSecretIdsIn { get; }
+    public string DeleteCachedSecretsOfAccountIn { get; }
 
     /// <summary><c>INSERT INTO table (a, b) VALUES (@a, @b)</c>, parameters named after the record properties (PascalCase).</summary>
     private static string Insert(string table, IReadOnlyList<string> columns) =>
