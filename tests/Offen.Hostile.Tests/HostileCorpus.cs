@@ -72,6 +72,11 @@ public sealed class HostileCorpus
     public const string AccountDelete = "DELETE /api/accounts/{accountID}";
     public const string AccountsPost = "POST /api/accounts";
     public const string Styles = "PUT /api/accounts/{accountID}/account-styles";
+    public const string CachedSecretsGet = "GET /api/accounts/{accountID}/cached-secrets";
+    public const string CachedSecretsPost = "POST /api/accounts/{accountID}/cached-secrets";
+    public const string RollupsGet = "GET /api/accounts/{accountID}/rollups";
+    public const string RollupPut = "PUT /api/accounts/{accountID}/rollups/{key}";
+    public const string RollupDelete = "DELETE /api/accounts/{accountID}/rollups/{key}";
     public const string Unmatched = "(unmatched) static files and index page";
 
     /// <summary>The only 5xx answers allowed anywhere, and why.</summary>
@@ -616,6 +621,12 @@ public sealed class HostileCorpus
             (AccountDelete, "DELETE", () => $"/api/accounts/{_c.AccountId}", () => null),
             (AccountsPost, "POST", () => "/api/accounts", () => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { accountName = "forged " + Marker(), emailAddress = _c.AdminEmail, password = _c.AdminPassword }))),
             (Styles, "PUT", () => $"/api/accounts/{_c.AccountId}/account-styles", () => "{\"accountStyles\":\".banner__root { color: red; }\"}"u8.ToArray()),
+            // The shared encrypted caches (docs/adr/0005-shared-caches.md): a forged cookie reads and writes none.
+            (CachedSecretsGet, "GET", () => $"/api/accounts/{_c.AccountId}/cached-secrets", () => null),
+            (CachedSecretsPost, "POST", () => $"/api/accounts/{_c.AccountId}/cached-secrets", () => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { secrets = new Dictionary<string, string> { [new string('a', 64)] = "{1,} " + Marker() } }))),
+            (RollupsGet, "GET", () => $"/api/accounts/{_c.AccountId}/rollups{(Chance(0.5) ? "?meta=1" : "")}", () => null),
+            (RollupPut, "PUT", () => $"/api/accounts/{_c.AccountId}/rollups/day-{Marker()}", () => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { firstEventId = "01H00000000000000000000000", lastEventId = "01J00000000000000000000000", eventCount = 1, asOf = "01J00000000000000000000000", payload = Marker() }))),
+            (RollupDelete, "DELETE", () => $"/api/accounts/{_c.AccountId}/rollups/day-{Marker()}", () => null),
         };
         for (var i = 0; i < n; i++)
         {
