@@ -85,12 +85,13 @@ function transaction<T>(db: IDBDatabase, mode: IDBTransactionMode, work: (store:
   });
 }
 
-async function deriveKey(kek: JsonWebKey, accountId: string): Promise<CryptoKey> {
+/** An AES-256-GCM key derived from the account's KEK with HKDF-SHA-256 (salt: the account id; `info` separates uses). */
+export async function deriveFromKek(kek: JsonWebKey, accountId: string, info: string): Promise<CryptoKey> {
   if (typeof kek.k !== 'string') throw new Error('the KEK has no key material');
   const subtle = globalThis.crypto.subtle;
   const material = await subtle.importKey('raw', decodeBase64Url(kek.k, 'KEK k'), 'HKDF', false, ['deriveKey']);
   return subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: utf8Encode(accountId), info: utf8Encode(INFO) },
+    { name: 'HKDF', hash: 'SHA-256', salt: utf8Encode(accountId), info: utf8Encode(info) },
     material,
     { name: 'AES-GCM', length: 256 },
     false,
@@ -177,7 +178,7 @@ export async function openCacheStore(accountId: string, kek: JsonWebKey): Promis
   const opened = epoch;
   let key: CryptoKey;
   try {
-    key = await deriveKey(kek, accountId);
+    key = await deriveFromKek(kek, accountId, INFO);
     await openDb(name);
   } catch {
     return null;

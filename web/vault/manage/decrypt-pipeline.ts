@@ -63,6 +63,25 @@ type Item = [eventId: string, secretId: string, payload: string];
  * Opens `records` into the view: the user secrets they need that the view lacks (or holds from another value),
  * then their payloads. `secretValue` says which encrypted value a secret has now (undefined: keep the view's).
  */
+/**
+ * The secrets these records need that the view lacks, or holds opened from another encrypted value, with the
+ * value to open. A secret with no value now (none stored) opens nothing; the view keeps what it has.
+ */
+export async function secretsToOpen(
+  view: AccountView,
+  records: ReadonlyArray<{ secretId?: string | null; payload?: unknown }>,
+  secretValue: (secretId: string) => string | undefined | Promise<string | undefined>,
+): Promise<Array<[string, string]>> {
+  const needed = new Set<string>();
+  for (const record of records) if (record.secretId && typeof record.payload === 'string') needed.add(record.secretId);
+  const toOpen: Array<[string, string]> = [];
+  for (const secretId of needed) {
+    const value = await secretValue(secretId);
+    if (value !== undefined && view.secrets.get(secretId)?.fp !== secretFingerprint(value)) toOpen.push([secretId, value]);
+  }
+  return toOpen;
+}
+
 export async function decryptRecords(
   view: AccountView,
   records: EncryptedEventRecord[],
@@ -72,14 +91,7 @@ export async function decryptRecords(
   decryptor: Decryptor,
 ): Promise<void> {
   if (records.length === 0) return;
-  const needed = new Set<string>();
-  for (const record of records) if (record.secretId && typeof record.payload === 'string') needed.add(record.secretId);
-  const toOpen: Array<[string, string]> = [];
-  for (const secretId of needed) {
-    // No value now (none stored): nothing opens; the view keeps what it has.
-    const value = await secretValue(secretId);
-    if (value !== undefined && view.secrets.get(secretId)?.fp !== secretFingerprint(value)) toOpen.push([secretId, value]);
-  }
+  const toOpen = await secretsToOpen(view, records, secretValue);
   progress.grow(toOpen.length + records.length);
 
   const opening = new Set(toOpen.map(([secretId]) => secretId));

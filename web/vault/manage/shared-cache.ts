@@ -6,9 +6,11 @@
 // secret it was opened from: a value for another visitor, or for a visitor who has since sent a new secret
 // (server.md §5.6), does not open, and that secret takes the RSA path again.
 import { api } from '../api.ts';
-import { decodeBase64Url, formatEnvelope, parseSymmetricEnvelope, utf8Decode, utf8Encode } from '../../shared/envelope.ts';
+import { formatEnvelope, parseSymmetricEnvelope, utf8Decode, utf8Encode } from '../../shared/envelope.ts';
+import { deriveFromKek } from './cache-store.ts';
 import { secretFingerprint } from './cache-view.ts';
 import type { AccountView } from './cache-view.ts';
+import { secretsToOpen } from './decrypt-pipeline.ts';
 
 /** HKDF info: this key seals nothing but the shared secret cache. */
 const INFO = 'offen shared secret cache v1';
@@ -23,17 +25,8 @@ export const UPLOAD_BATCH = 12_000;
  */
 export const SHARED_MIN = 200;
 
-export async function sharedSecretsKey(kek: JsonWebKey, accountId: string): Promise<CryptoKey> {
-  if (typeof kek.k !== 'string') throw new Error('the KEK has no key material');
-  const subtle = globalThis.crypto.subtle;
-  const material = await subtle.importKey('raw', decodeBase64Url(kek.k, 'KEK k'), 'HKDF', false, ['deriveKey']);
-  return subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: utf8Encode(accountId), info: utf8Encode(INFO) },
-    material,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
+export function sharedSecretsKey(kek: JsonWebKey, accountId: string): Promise<CryptoKey> {
+  return deriveFromKek(kek, accountId, INFO);
 }
 
 /** The visitor and the encrypted secret a value belongs to, authenticated with it. */
@@ -118,13 +111,7 @@ export class SharedSecrets {
     records: ReadonlyArray<{ secretId?: string | null; payload?: unknown }>,
     secretValue: (secretId: string) => string | undefined | Promise<string | undefined>,
   ): Promise<number> {
-    const needed = new Set<string>();
-    for (const record of records) if (record.secretId && typeof record.payload === 'string') needed.add(record.secretId);
-    const toOpen: Array<[string, string]> = [];
-    for (const secretId of needed) {
-      const value = await secretValue(secretId);
-      if (value !== undefined && view.secrets.get(secretId)?.fp !== secretFingerprint(value)) toOpen.push([secretId, value]);
-    }
+    const toOpen = await secretsToOpen(view, records, secretValue);
     if (toOpen.length === 0) return 0;
     if (this.values === null && toOpen.length >= SHARED_MIN) this.values = await fetchShared(this.accountId);
     let opened = 0;
