@@ -2,7 +2,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeBase64Url, utf8Encode } from '../../shared/envelope.ts';
-import { CACHE_PREFIX, openCacheStore, packOf } from './cache-store.ts';
+import { openCacheStore, packOf } from './cache-store.ts';
+import { rawRecords, writeRaw } from './cache-raw.test-support.ts';
 import type { CacheStore } from './cache-store.ts';
 
 const kek: JsonWebKey = { kty: 'oct', k: 'ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM' };
@@ -14,41 +15,10 @@ beforeEach(() => {
 });
 
 async function raw(): Promise<Map<string, { iv: Uint8Array; data: ArrayBuffer; b?: number }>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(CACHE_PREFIX + account);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction('records', 'readonly');
-      const keys = tx.objectStore('records').getAllKeys();
-      const values = tx.objectStore('records').getAll();
-      tx.oncomplete = () => resolve(new Map(keys.result.map((key, n) => [String(key), values.result[n]])));
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
+  return new Map((await rawRecords(account)).map(({ key, value }) => [String(key), value as { iv: Uint8Array; data: ArrayBuffer; b?: number }]));
 }
 
-async function putRaw(key: string, value: unknown): Promise<void> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(CACHE_PREFIX + account);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('records', 'readwrite');
-      tx.objectStore('records').put(value, key);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const putRaw = (key: string, value: unknown) => writeRaw(account, (store) => store.put(value, key));
 
 /** A record as a cache without packs stored it: its own key, AES-GCM under the HKDF key, the key as AAD. */
 async function sealOnItsOwn(key: string, bytes: Uint8Array<ArrayBuffer>) {

@@ -13,6 +13,7 @@ import { encodeEvents } from './cache-codec.test-support.ts';
 import { AccountView, dayKey, dayNumber } from './cache-view.ts';
 import type { EventBlock } from './event-block.ts';
 import { CACHE_PREFIX, openCacheStore, packOf } from './cache-store.ts';
+import { rawRecords, writeRaw } from './cache-raw.test-support.ts';
 import { dayCut, parseAggregate } from './stats/day-aggregate.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { PROGRESS_INTERVAL_MS } from './decrypt-pipeline.ts';
@@ -131,45 +132,10 @@ function counters() {
 }
 
 /** Every raw value stored in the account's cache database. */
-async function rawCache(): Promise<Array<{ key: IDBValidKey; value: unknown }>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(CACHE_PREFIX + account);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction('records', 'readonly');
-      const keys = tx.objectStore('records').getAllKeys();
-      const values = tx.objectStore('records').getAll();
-      tx.oncomplete = () => resolve(keys.result.map((key, n) => ({ key, value: values.result[n] })));
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const rawCache = () => rawRecords(account);
+const writeAccountRaw = (change: (store: IDBObjectStore) => void) => writeRaw(account, change);
 
-/** Runs one write transaction on the account's cache database. */
-async function writeRaw(change: (store: IDBObjectStore) => void): Promise<void> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(CACHE_PREFIX + account);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('records', 'readwrite');
-      change(tx.objectStore('records'));
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
-const putRaw = (key: string, value: unknown) => writeRaw((store) => store.put(value, key));
+const putRaw = (key: string, value: unknown) => writeAccountRaw((store) => store.put(value, key));
 /** The record keys the store lists (members of packs included, the packs themselves not). */
 const storedKeys = async () => (await openCacheStore(account, kek))!.keys();
 /** Deletes records through the store (a packed one leaves its pack). */
@@ -518,19 +484,7 @@ describe('the encrypted local cache', () => {
     await send();
     const day = (await rawCache()).find((r) => String(r.key).startsWith('day:'))!;
     const { b: _flag, ...unflagged } = day.value as { b?: number };
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.open(CACHE_PREFIX + account);
-      request.onsuccess = () => {
-        const tx = request.result.transaction('records', 'readwrite');
-        tx.objectStore('records').put(unflagged, day.key);
-        tx.oncomplete = () => {
-          request.result.close();
-          resolve();
-        };
-        tx.onerror = () => reject(tx.error);
-      };
-      request.onerror = () => reject(request.error);
-    });
+    await putRaw(String(day.key), unflagged);
     expect((await (await openCacheStore(account, kek))!.readAll()).broken).toEqual([String(day.key)]);
   });
 
@@ -620,19 +574,7 @@ describe('the encrypted local cache', () => {
     const sealed = day.value as { iv: Uint8Array; data: ArrayBuffer };
     const bytes = new Uint8Array(sealed.data.slice(0));
     bytes[0] = bytes[0]! ^ 0xff;
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.open(CACHE_PREFIX + account);
-      request.onsuccess = () => {
-        const tx = request.result.transaction('records', 'readwrite');
-        tx.objectStore('records').put({ ...sealed, data: bytes.buffer }, day.key);
-        tx.oncomplete = () => {
-          request.result.close();
-          resolve();
-        };
-        tx.onerror = () => reject(tx.error);
-      };
-      request.onerror = () => reject(request.error);
-    });
+    await putRaw(String(day.key), { ...sealed, data: bytes.buffer });
     reload();
     const { rsa, aes } = counters();
     apiMock.mockResolvedValueOnce(response({}));
