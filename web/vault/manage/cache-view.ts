@@ -385,6 +385,36 @@ export class AccountView {
     if (this.failed.delete(event.eventId)) this.dirtyFailed = true;
   }
 
+  /** Takes in a day from a shared rollup (rollups.ts) that the view does not hold yet. */
+  adoptDay(key: string, block: EventBlock): void {
+    this.readDay(key);
+    const day = this.days.get(key);
+    if (day !== undefined && (day instanceof EventBlock ? day.count : day.size) > 0) throw new Error(`the day ${key} is held already`);
+    this.days.set(key, block);
+    this.dirtyDays.add(key);
+  }
+
+  /**
+   * The read days before day `before` as blocks, except empty ones and those with an event that did not open
+   * (a rollup must hold every event of its range; rollups.ts).
+   */
+  closedBlocks(before: number): Array<[string, EventBlock]> {
+    const failedDays = new Set<string>();
+    for (const eventId of this.failed.keys()) failedDays.add(dayKey(eventId));
+    const out: Array<[string, EventBlock]> = [];
+    for (const [key, day] of this.days) {
+      if (!(dayNumber(key) < before) || failedDays.has(key)) continue;
+      let block = day;
+      if (!(block instanceof EventBlock)) {
+        if (block.size === 0) continue;
+        this.needUsers();
+        this.days.set(key, (block = encodeBlock(block.values(), this.users)));
+      }
+      if (block.count > 0) out.push([key, block]);
+    }
+    return out;
+  }
+
   remove(eventId: string): void {
     const key = dayKey(eventId);
     this.readDay(key);

@@ -27,10 +27,11 @@ import { SHARED_MIN } from './shared-cache.ts';
 import { inProcessWorkers } from './worker-test-support.ts';
 
 // The shared secret cache's calls (shared-cache.ts) go to sharedApi, so they take no answer queued for the sync.
-const { accountApi, sharedApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn() }));
+const { accountApi, sharedApi, rollupApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn(), rollupApi: vi.fn() }));
 vi.mock('../api.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../api.ts')>()),
-  api: (...args: [string, string, unknown?]) => (args[1].includes('/cached-secrets') ? sharedApi(...args) : accountApi(...args)),
+  api: (...args: [string, string, unknown?]) =>
+    args[1].includes('/cached-secrets') ? sharedApi(...args) : args[1].includes('/rollups') ? rollupApi(...args) : accountApi(...args),
 }));
 const apiMock = accountApi;
 
@@ -580,7 +581,7 @@ describe('the encrypted local cache', () => {
     apiMock.mockResolvedValueOnce(response({}));
     apiMock.mockResolvedValueOnce(response({ events: { [account]: events }, secrets: encrypted, sequence: 'Q1' }));
     expect((await send()).result.events.map((e) => e.eventId)).toEqual([1, 2, 3, 4, 5].map(id));
-    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q1&limit=50000`, `/api/accounts/${account}?limit=10000`]);
+    expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([`/api/accounts/${account}?since=Q1&limit=50000`, `/api/accounts/${account}?uncovered=1&limit=10000`]);
     // The cached secrets still match the server's values: no RSA. The private key and the five payloads.
     expect(rsa).not.toHaveBeenCalled();
     expect(aes).toHaveBeenCalledTimes(6);

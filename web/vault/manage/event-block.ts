@@ -279,6 +279,16 @@ export class EventBlock {
     return out;
   }
 
+  /** The same events with one column coded anew (rollups.ts moves the secretId column between numberings). */
+  withColumn(field: BlockField, dict: Dict): EventBlock {
+    if (dict.i.length !== this.count) throw new Error('a column of another length');
+    return new EventBlock(this.count, this.ids, { ...this.columns, [field]: dict }, this.stamp, this.stampOther, this.extra, {
+      time: this.time,
+      canonical: this.canonical,
+      idWidth: this.idWidth,
+    });
+  }
+
   /** The position of an eventId in the block, or -1. */
   indexOf(eventId: string): number {
     if (this.index === null) {

@@ -181,7 +181,7 @@ describe('operator QUERY over IndexedDB', () => {
     const other = await newUserSecret();
     const s2 = await webCryptoProvider.encryptAsymmetric(publicJwk, JSON.stringify(other));
     const base = { accountId: account, name: 'Example', publicKey: publicJwk, encryptedPrivateKey: vectors.encryptedPrivateKey.value, created: '2024-10-01T00:00:00Z', retentionPeriod: '6months' };
-    route(`GET /api/accounts/${account}?limit=10000`, {
+    route(`GET /api/accounts/${account}?uncovered=1&limit=10000`, {
       status: 200,
       body: {
         ...base,

@@ -12,10 +12,11 @@ import { loadVectors, loginResult, MemoryDatabase, newUserSecret, pageview, seal
 import type { AccountResponse, QueryResult } from './types.ts';
 
 // The shared secret cache's calls (shared-cache.ts) go to sharedApi, so they take no answer queued for the sync.
-const { accountApi, sharedApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn() }));
+const { accountApi, sharedApi, rollupApi } = vi.hoisted(() => ({ accountApi: vi.fn(), sharedApi: vi.fn(), rollupApi: vi.fn() }));
 vi.mock('../api.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../api.ts')>()),
-  api: (...args: [string, string, unknown?]) => (args[1].includes('/cached-secrets') ? sharedApi(...args) : accountApi(...args)),
+  api: (...args: [string, string, unknown?]) =>
+    args[1].includes('/cached-secrets') ? sharedApi(...args) : args[1].includes('/rollups') ? rollupApi(...args) : accountApi(...args),
 }));
 vi.mock('../storage.ts', () => ({ openDatabase: vi.fn(), getUserSecret: vi.fn() }));
 
@@ -96,7 +97,7 @@ describe('operator QUERY', () => {
     }));
 
     const result = await query();
-    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}?limit=10000`);
+    expect(apiMock).toHaveBeenCalledWith('GET', `/api/accounts/${ACCOUNT}?uncovered=1&limit=10000`);
     expect(result.events).toEqual([
       { ...vectorEvent(), eventId: id(1), accountId: ACCOUNT, secretId: 'S1' },
       { ...pageview({ href: 'https://www.example.com/two/' }), eventId: id(2), accountId: ACCOUNT, secretId: 'S2' },
@@ -196,7 +197,7 @@ describe('operator QUERY', () => {
     expect((await query()).events).toHaveLength(1);
     expect(apiMock.mock.calls.slice(-2).map((call) => call[1])).toEqual([
       `/api/accounts/${ACCOUNT}?since=Q1&limit=50000`,
-      `/api/accounts/${ACCOUNT}?limit=10000`,
+      `/api/accounts/${ACCOUNT}?uncovered=1&limit=10000`,
     ]);
     expect(rsa).toHaveBeenCalledTimes(1);
   });
@@ -226,6 +227,6 @@ describe('operator QUERY', () => {
     vi.mocked(openDatabase).mockResolvedValue(new MemoryDatabase(odd));
     apiMock.mockResolvedValueOnce({ ...accountResponse({}), accountId: odd });
     await query({ query: { accountId: odd }, authenticatedUser: loginResult(odd, kek) });
-    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc?limit=10000');
+    expect(apiMock).toHaveBeenCalledWith('GET', '/api/accounts/a%2Fb%3Fc?uncovered=1&limit=10000');
   });
 });

@@ -23,6 +23,7 @@ import type { DayNeed } from './cache-view.ts';
 import { accountViews } from './decrypt-cache.ts';
 import { withLock } from './lock.ts';
 import { SharedSecrets } from './shared-cache.ts';
+import { SharedRollups } from './rollups.ts';
 import { computeResult, statsContext } from './result.ts';
 import { neededDays } from './stats/stats.ts';
 import { isEventEnvelope } from './schema.ts';
@@ -259,6 +260,8 @@ function accountFields(response: AccountResponse, sequence: string | null, priva
   delete account.events;
   delete account.secrets;
   delete account.deletedEvents;
+  delete account.rollups;
+  delete account.next;
   if (sequence) account.sequence = sequence;
   return account;
 }
@@ -367,7 +370,10 @@ export async function operatorQuery(
       if (next.done) throw new Error('The account response carried no data.');
       return next.value;
     };
-    let pages = syncFrom(checkpoint);
+    // A sync from nothing starts from the account's shared rollups and asks only for the events they leave out.
+    const rollups = new SharedRollups(accountId, kek);
+    const bootstrap = () => rollups.pages((from, limit) => fetchPage(accountId, from, limit), pageLimit(), firstPageLimit(null));
+    let pages = checkpoint === null ? bootstrap() : syncFrom(checkpoint);
     const stored = dexieSecrets(db);
     const progress = new ProgressTracker(options.onProgress);
     let view: AccountView | undefined;
@@ -434,9 +440,15 @@ export async function operatorQuery(
         from = null;
         if (checkpoint !== null) {
           await db.table<CheckpointRecord>('checkpoints').delete(CHECKPOINT);
+          pages = bootstrap();
+          page = await firstOf(pages);
+        }
+        // The days the rollups hold come decrypted; if one of them cannot be had, everything is synced instead.
+        if (!(await rollups.adopt(current, page.response))) {
           pages = syncFrom(null);
           page = await firstOf(pages);
         }
+        mark('query:rollups');
       }
       current.sequence = from;
       settled = true;
@@ -525,6 +537,9 @@ export async function operatorQuery(
       // What this sync opened by RSA is shared with the account's other browsers (never fails).
       await shared.share(current);
       mark('query:shared');
+      // So are the closed days the server has no rollup of (never fails).
+      await rollups.share(current);
+      mark('query:rolled-up');
     } catch (err) {
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);

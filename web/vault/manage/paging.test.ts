@@ -107,7 +107,8 @@ async function account(count: number) {
   );
   for (const [secretId, secret] of Object.entries(users)) server.secrets.set(secretId, await webCryptoProvider.encryptAsymmetric(publicJwk, JSON.stringify(secret)));
   server.events = all.slice(0, count);
-  apiMock.mockImplementation(async (method, path) => {
+  apiMock.mockImplementation(async (method, path, body) => {
+    if (path.includes('/rollups')) return server.rollupsApi(method, path, body);
     expect(method).toBe('GET');
     expect(path.startsWith(`/api/accounts/${ACCOUNT}?`)).toBe(true);
     return server.handle(path);

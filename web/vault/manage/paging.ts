@@ -49,7 +49,7 @@ export function pageEventCount(response: AccountResponse, accountId: string): nu
 }
 
 /** Marks a promise as handled (it is awaited later), so a failure while the consumer is busy is not "unhandled". */
-function handled<T>(promise: Promise<T>): Promise<T> {
+export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
@@ -68,9 +68,11 @@ export async function* accountPages(
   since: string | null,
   limit: number = pageLimit(),
   firstLimit: number = limit,
+  /** The first page's request when the caller has sent it already (asking `since` with `firstLimit`). */
+  started?: Promise<AccountResponse>,
 ): AsyncGenerator<AccountPage, void, undefined> {
   let asked = firstLimit;
-  let pending: Promise<AccountResponse> | null = handled(fetchPage(since, asked));
+  let pending: Promise<AccountResponse> | null = handled(started ?? fetchPage(since, asked));
   while (pending) {
     const response: AccountResponse = await pending;
     const next = response.sequence || null;

@@ -4,6 +4,7 @@ import type { Database, Table, TableName } from '../storage.ts';
 import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import type { EventPayload, LoginResult } from '../../shared/protocol.ts';
 import type { AccountResponse } from './types.ts';
+import { ApiError } from '../api.ts';
 
 /** crypto-vectors.json (clients-and-crypto.md §6): KEK -> private JWK -> user secret -> payload. */
 export function loadVectors(): Vectors {
@@ -100,10 +101,67 @@ export class FakeAccountServer {
     readonly log: string[] = [],
   ) {}
 
-  /** Deletes events now, with a tombstone of the given sequence each (server.md §5.8). */
+  /** Rollups by key (docs/adr/0005-shared-caches.md), kept and dropped as the real server does. */
+  readonly rollups = new Map<string, { key: string; firstEventId: string; lastEventId: string; eventCount: number; asOf: string; payload: string }>();
+  /** Whether GET account knows `uncovered=1` (a server without it ignores the parameter). */
+  uncoveredMode = false;
+
+  /** Deletes events now, with a tombstone of the given sequence each (server.md §5.8), and the rollups holding them. */
   delete(sequence: string, ...eventIds: string[]): void {
     this.events = this.events.filter((event) => !eventIds.includes(event.eventId));
     for (const eventId of eventIds) this.tombstones.push({ sequence, eventId });
+    for (const [key, rollup] of this.rollups) if (eventIds.some((eventId) => eventId >= rollup.firstEventId && eventId <= rollup.lastEventId)) this.rollups.delete(key);
+  }
+
+  private inRollup(eventId: string): boolean {
+    for (const rollup of this.rollups.values()) if (eventId >= rollup.firstEventId && eventId <= rollup.lastEventId) return true;
+    return false;
+  }
+
+  /** GET, PUT and DELETE /api/accounts/<id>/rollups[/<key>] with the 409 rules of ADR 0005. */
+  async rollupsApi(method: string, path: string, body?: unknown): Promise<unknown> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const url = new URL(path, 'https://offen.example.org');
+    const key = decodeURIComponent(url.pathname.split('/rollups')[1]!.replace(/^\//, ''));
+    const ordered = () => [...this.rollups.values()].sort((a, b) => (a.firstEventId < b.firstEventId ? -1 : 1));
+    if (method === 'GET') {
+      const meta = url.searchParams.get('meta') === '1';
+      return JSON.parse(JSON.stringify({ rollups: ordered().map(({ payload, ...rest }) => (meta ? rest : { ...rest, payload })) }));
+    }
+    if (method === 'DELETE') {
+      this.rollups.delete(key);
+      return null;
+    }
+    const put = body as { firstEventId: string; lastEventId: string; eventCount: number; asOf: string; payload: string };
+    const inRange = (event: { eventId: string }) => event.eventId >= put.firstEventId && event.eventId <= put.lastEventId;
+    if (this.events.filter(inRange).length !== put.eventCount) throw new ApiError('rollup: event count does not match the events in range', 409);
+    if (this.events.some((event) => inRange(event) && event.sequence > put.asOf) || this.tombstones.some((t) => inRange(t) && t.sequence > put.asOf)) {
+      throw new ApiError('rollup: stale, events in range changed after asOf', 409);
+    }
+    for (const other of this.rollups.values()) {
+      if (other.key !== key && put.firstEventId <= other.lastEventId && put.lastEventId >= other.firstEventId) throw new ApiError(`rollup: range overlaps rollup ${other.key}`, 409);
+    }
+    this.rollups.set(key, { key, ...put });
+    return null;
+  }
+
+  /** GET /api/accounts/<id>?uncovered=1: the events no rollup covers, by eventId after `after`. */
+  private uncovered(url: URL): AccountResponse {
+    const after = url.searchParams.get('after');
+    const limit = Number(url.searchParams.get('limit') ?? Infinity);
+    const rows = this.events.filter((event) => !this.inRollup(event.eventId) && (after === null || event.eventId > after)).sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+    const page = rows.slice(0, limit);
+    let sequence: string | null = null;
+    for (const s of [...this.events.map((e) => e.sequence), ...this.tombstones.map((t) => t.sequence)]) if (sequence === null || s > sequence) sequence = s;
+    const response: AccountResponse = { ...this.base };
+    if (page.length > 0) response.events = { [this.base.accountId]: page.map(({ eventId, secretId, payload }) => (secretId === undefined ? { eventId, payload } : { eventId, secretId, payload })) };
+    const secrets: Record<string, string> = {};
+    for (const event of page) if (event.secretId && this.secrets.has(event.secretId)) secrets[event.secretId] = this.secrets.get(event.secretId)!;
+    if (Object.keys(secrets).length > 0) response.secrets = secrets;
+    if (sequence !== null) response.sequence = sequence;
+    response.rollups = [...this.rollups.values()].sort((a, b) => (a.firstEventId < b.firstEventId ? -1 : 1)).map(({ payload: _payload, ...rest }) => rest);
+    if (rows.length > page.length) response.next = page[page.length - 1]!.eventId;
+    return JSON.parse(JSON.stringify(response)) as AccountResponse;
   }
 
   /** The api() stand-in: answers asynchronously, like the network. */
@@ -114,9 +172,10 @@ export class FakeAccountServer {
     const limit = limitParam === null ? null : Number(limitParam);
     const n = this.requests.length;
     this.requests.push({ since, limit, at: this.log.length });
-    this.log.push(`request ${since ?? '-'}`);
+    this.log.push(`request ${since ?? url.searchParams.get('after') ?? '-'}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.beforeAnswer?.(n);
+    if (this.uncoveredMode && url.searchParams.get('uncovered') === '1') return this.uncovered(url);
     const rows = this.events
       .filter((event) => since === null || event.sequence > since)
       .sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : a.eventId < b.eventId ? -1 : 1));

@@ -39,6 +39,10 @@ export interface AccountResponse {
   accountStyles?: string;
   created: string;
   retentionPeriod: string;
+  /** Only with `uncovered=1` (rollups.ts): the rollups whose events the answer leaves out. */
+  rollups?: unknown[];
+  /** Only with `uncovered=1`: where the next page starts (`after`), when more events follow. */
+  next?: string;
 }
 
 /** `user`.events: visitor events are stored decrypted (§4.7). */
