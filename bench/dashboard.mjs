@@ -196,16 +196,17 @@ async function timeline(page, label) {
 }
 
 /**
- * Waits until the vault has written what the load decrypted to its local cache and shared the secrets it opened
- * with the server (the `offen:query:shared` mark, after `offen:query:cached`),
- * so a warm load measures reading the cache, not a write still running beside it.
+ * Waits until the vault has written what the load decrypted to its local cache, shared the secrets it opened
+ * and uploaded the rollups of the closed days the server lacked (the `offen:query:rolled-up` mark, after
+ * `offen:query:cached` and `offen:query:shared`), so a warm load measures reading the cache, not a write still
+ * running beside it, and the next operator finds everything shared.
  */
 async function cacheWritten(page, label) {
   const t0 = Date.now();
   for (;;) {
-    const done = await Promise.all(page.frames().map((frame) => frame.evaluate(() => performance.getEntriesByName('offen:query:shared').length > 0).catch(() => false)));
+    const done = await Promise.all(page.frames().map((frame) => frame.evaluate(() => performance.getEntriesByName('offen:query:rolled-up').length > 0).catch(() => false)));
     if (done.some(Boolean)) break;
-    if (Date.now() - t0 > Math.min(120_000, remaining())) throw new Error(`${label}: the vault did not finish writing its cache`);
+    if (Date.now() - t0 > Math.min(600_000, remaining())) throw new Error(`${label}: the vault did not finish writing its cache`);
     await sleep(250);
   }
   log(`  ${label}: cache written ${fmt(Date.now() - t0)} ms after the dashboard was ready`);
@@ -492,8 +493,8 @@ async function main() {
     return 0;
   }
   await week.close();
-  // Another operator's first load in a fresh profile, once the 7-day load has shared its secrets (issue 7's
-  // second case); the warm 6-month loads follow in its profile.
+  // Another operator's first load in a fresh profile, once the 7-day load has shared its secrets and rollups
+  // (issue 7's second case); the warm 6-month loads follow in its profile.
   const shared = await coldAndWarm(server.origin, meta, '6 months, shared', '?range=6&resolution=months');
   await shared.close();
   // The first load ever of the 6-month view: a server on a fresh copy, where nothing is shared.
@@ -523,10 +524,11 @@ async function main() {
     verified = `${fmt(events.length)} of ${fmt(EVENTS)} events decrypt with tests/e2e/harness.mjs`;
   }
 
-  // [case, ms, kind]: 'cold' is judged against 1.3 x floor/cores, 'warm' against 1 s, 'shared' against 10 s.
+  // [case, ms, kind]: 'cold' is judged against 1.2 x floor/cores (issue 7; issue 4 asked 1.3 x), 'warm' against
+  // 1 s, 'shared' against 10 s.
   const rows = [
     ['cold 7 days, first load ever', week.cold, 'cold'], ['warm 7 days, reload', week.warm, 'warm'], ['warm 7 days, new tab', week.warmTab, 'warm'],
-    ['cold 6 months, first load ever', half.cold, 'cold'], ['cold 6 months, fresh profile, secrets shared', shared.cold, 'shared'],
+    ['cold 6 months, first load ever', half.cold, 'cold'], ['cold 6 months, fresh profile, after another operator', shared.cold, 'shared'],
     ['warm 6 months, reload', shared.warm, 'warm'], ['warm 6 months, new tab', shared.warmTab, 'warm'],
   ];
   let missed = 0;
@@ -539,10 +541,11 @@ async function main() {
   console.log('');
   const header = ['case', 'ms', 'floor ms', 'floor/cores', 'ratio', 'target', 'verdict'];
   const table = rows.map(([name, ms, kind]) => {
-    const met = kind === 'cold' ? ms <= 1.3 * perCore : kind === 'warm' ? ms < 1000 : ms < 10_000;
+    const met = kind === 'cold' ? ms <= 1.2 * perCore : kind === 'warm' ? ms < 1000 : ms < 10_000;
     if (!met) missed++;
-    const target = kind === 'cold' ? `<= ${fmt(1.3 * perCore)} ms (1.3x)` : kind === 'warm' ? '< 1,000 ms' : '< 10,000 ms';
-    return [name, fmt(ms), fmt(floorMs), fmt(perCore), (ms / perCore).toFixed(2), target, met ? 'met' : 'MISSED'];
+    const target = kind === 'cold' ? `<= ${fmt(1.2 * perCore)} ms (1.2x)` : kind === 'warm' ? '< 1,000 ms' : '< 10,000 ms';
+    const verdict = met ? 'met' : kind === 'cold' && ms <= 1.3 * perCore ? 'MISSED (met 1.3x)' : 'MISSED';
+    return [name, fmt(ms), fmt(floorMs), fmt(perCore), (ms / perCore).toFixed(2), target, verdict];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
@@ -552,7 +555,8 @@ async function main() {
   console.log('');
   console.log('ms: navigation start to the first frame painted after [data-testid="auditorium/dashboard"][data-state=ready];'
     + ' first load ever = fresh profile after logging in, on a server where no operator has shared anything;'
-    + ' secrets shared = fresh profile after the 7-day load shared the secrets it opened (the shared secret cache);'
+    + ' after another operator = fresh profile after the 7-day load shared the secrets it opened and the rollups of'
+    + ' the closed days (issue 7);'
     + ' warm, reload = reloading that tab once its load has written its cache; warm, new tab = the same page in a'
     + ' new tab of that profile, the old tab closed.');
   return process.env.STRICT && missed > 0 ? 1 : 0;
