@@ -151,6 +151,7 @@ export class OffenServer {
       child.once('close', () => out.end());
     }
     const server = new OffenServer(child, `https://offen.example.test:${port}`, accountId, email, password, logs);
+    server.database = { dialect: env.OFFEN_DATABASE_DIALECT, connection: env.OFFEN_DATABASE_CONNECTIONSTRING, dir };
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
@@ -176,6 +177,29 @@ export class OffenServer {
     const res = await request(this.origin, 'GET', `/api/accounts/${this.accountId}`, { cookie });
     if (res.status !== 200) throw new Error(`account query failed: ${res.status} ${res.text}`);
     return decryptAccount(account.keyEncryptionKey, res.json());
+  }
+
+  /**
+   * Runs one read-only SELECT on this server's own database (SQLite through the sqlite3 CLI, PostgreSQL through
+   * psql) and returns its rows as objects keyed by column name. For assertions on what the server stores.
+   */
+  sql(select) {
+    const { dialect, connection, dir } = this.database;
+    let out;
+    if (dialect === 'sqlite3') {
+      out = execFileSync('sqlite3', ['-readonly', '-bail', '-json', '-cmd', '.timeout 5000', connection, select], { cwd: dir, encoding: 'utf8' });
+    } else if (dialect === 'postgres') {
+      const parts = Object.fromEntries(connection.split(';').filter(Boolean).map((kv) => {
+        const i = kv.indexOf('=');
+        return [kv.slice(0, i).trim().toLowerCase(), kv.slice(i + 1).trim()];
+      }));
+      out = execFileSync('psql', ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', parts.host, '-p', parts.port || '5432', '-U', parts.username,
+        '-d', parts.database, '-c', `SELECT coalesce(json_agg(q), '[]'::json) FROM (${select}) q`],
+      { env: { ...process.env, PGPASSWORD: parts.password }, cwd: dir, encoding: 'utf8' });
+    } else {
+      throw new Error(`sql: no client for the ${dialect} dialect`);
+    }
+    return out.trim() === '' ? [] : JSON.parse(out);
   }
 
   async stop() {
