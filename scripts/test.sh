@@ -24,9 +24,10 @@ DOTNET_BUNDLE_EXTRACT_BASE_DIR="$OUT/extract" "$OUT/offen" secret -quiet | grep 
 
 # Browser tests (issue 3+): Debian's Chromium driven by playwright-core, against the published binary.
 OFFEN_BIN="$OUT/offen" node --test --test-concurrency=1 tests/e2e/
-# The auditorium's flows again with PostgreSQL behind the server (issue 4 item 9).
+# The auditorium's flows again with PostgreSQL behind the server (issue 4 item 9), and deletion through the
+# operator's caches (ADR 0005) on PostgreSQL too.
 OFFEN_E2E_DATABASE=postgres OFFEN_BIN="$OUT/offen" node --test --test-concurrency=1 \
-  tests/e2e/auditorium.test.mjs tests/e2e/dashboard.test.mjs tests/e2e/visitor.test.mjs
+  tests/e2e/auditorium.test.mjs tests/e2e/dashboard.test.mjs tests/e2e/visitor.test.mjs tests/e2e/deletion.test.mjs
 # Issue 6: no IP, user agent, referrer, cookie value, email or password in any server log of this run.
 /usr/bin/python3 scripts/check-logs.py "$OFFEN_TEST_LOG_DIR"
 rm -rf "$OUT"
