@@ -325,6 +325,90 @@ public sealed partial class OffenStore
         }, snapshot: true, ct);
     }
 
+    /// <summary>
+    /// The account query's "uncovered" mode (our extension, docs/adr/0005-shared-caches.md), in one snapshot: the
+    /// account (null when unknown; a retired one is returned as by <see cref="GetAccountEventsAsync(string, string?, int?, CancellationToken)"/>),
+    /// its rollups' metadata by first event id, the latest sequence of its events and tombstones, and the events that
+    /// lie in no rollup range and after <paramref name="after"/>, in event id order, at most <paramref name="limit"/>
+    /// (all without one), with the secrets of those events only. The events are read as primary-key ranges between
+    /// the rollups, never inside one: a rollup covers <c>first &lt;= event_id &lt;= last</c> by the same comparison the
+    /// rollup count uses, so the ranges here are <c>last &lt; event_id &lt; next first</c>.
+    /// </summary>
+    /// <param name="after">a canonical ULID (<see cref="Ulids.IsCanonical"/>) or null.</param>
+    public Task<UncoveredEventsResult?> GetUncoveredEventsAsync(string accountId, string? after, int? limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        if (after is not null && !Ulids.IsCanonical(after)) throw new ArgumentException("after must be a canonical ULID", nameof(after));
+        if (limit is < 1 or int.MaxValue) throw new ArgumentOutOfRangeException(nameof(limit), "limit must be positive and less than int.MaxValue");
+        return ReadAsync(async s =>
+        {
+            var account = await s.QuerySingleOrDefaultAsync<AccountRow>(_q.AccountById, new { id = accountId });
+            if (account is null) return null;
+            var rollups = (await s.QueryAsync<RollupRow>(_q.RollupsOfAccount, new { id = accountId })).Select(r => r.ToRecord()).ToList();
+            var sequence = Max(
+                Max(null, await s.ScalarAsync<string?>(_q.MaxEventSequenceOfAccount, new { id = accountId })),
+                await s.ScalarAsync<string?>(_q.MaxTombstoneSequenceOfAccount, new { id = accountId }));
+
+            var ranges = UncoveredRanges(rollups, after).ToList();
+            // PostgreSQL and MySQL choose by their statistics: the primary key's ranges for an account with a large
+            // share of the events, the account's entries of idx_events_account_id_sequence for a small one. SQLite has
+            // none, so the choice is made here: the account's index entries when reading them for every range costs
+            // less than a fixed budget, otherwise the key's ranges (which also pass other accounts' events in them).
+            var alongKey = true;
+            if (_sql.Kind == Dialect.Sqlite)
+            {
+                var cap = Math.Max(1, _options.SqliteUncoveredIndexBudget / ranges.Count);
+                alongKey = await s.ScalarAsync<long>(_q.EventsOfAccountUpTo, new { id = accountId, cap }) >= cap;
+            }
+
+            // One query per range for all that the page still lacks, not in chunks: a range served from the account's
+            // index entries would read them all again for every chunk. One row more than the limit tells whether more
+            // follow.
+            var wanted = limit is { } l ? l + 1 : int.MaxValue;
+            var events = new List<EventRecord>();
+            foreach (var (lo, hi) in ranges)
+            {
+                var page = await s.QueryAsync<EventRow>(_q.EventsBetweenIds(lo, hi, alongKey), new { id = accountId, lo, hi, limit = wanted - events.Count });
+                events.AddRange(page.Select(r => r.ToRecord()));
+                if (events.Count >= wanted) break;
+            }
+            string? next = null;
+            if (limit is { } max && events.Count > max)
+            {
+                events.RemoveRange(max, events.Count - max);
+                next = events[^1].EventId;
+            }
+
+            // §11.10: only the secrets the returned events refer to.
+            var secretIds = events.Where(e => e.SecretId is not null).Select(e => e.SecretId!).Distinct(StringComparer.Ordinal).ToList();
+            var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var row in await s.QueryChunkedAsync<SecretRow>(_q.SecretsByIds, secretIds))
+            {
+                if (row.SecretId is not null) secrets[row.SecretId] = row.EncryptedSecret ?? "";
+            }
+            return new UncoveredEventsResult(account.ToRecord(), rollups, events, sequence, secrets, next);
+        }, snapshot: true, ct);
+    }
+
+    /// <summary>
+    /// The open id ranges <c>(lo, hi)</c> (either bound null: unbounded) after <paramref name="after"/> that no rollup
+    /// holds, ascending: the complement of the rollups' closed ranges. Rollups do not overlap (PUT refuses it), but an
+    /// overlap would only merge ranges. Rollup bounds and <paramref name="after"/> are canonical ULIDs, which order the
+    /// same ordinally as under any collation the database compares event ids with.
+    /// </summary>
+    internal static IEnumerable<(string? Lo, string? Hi)> UncoveredRanges(IEnumerable<RollupRecord> rollups, string? after)
+    {
+        var lo = after;
+        foreach (var r in rollups.OrderBy(r => r.FirstEventId, StringComparer.Ordinal))
+        {
+            // Ends at or before what is already passed: nothing new.
+            if (lo is not null && string.CompareOrdinal(r.LastEventId, lo) <= 0) continue;
+            if (lo is null || string.CompareOrdinal(r.FirstEventId, lo) > 0) yield return (lo, r.FirstEventId);
+            lo = r.LastEventId;
+        }
+        yield return (lo, null);
+    }
+
     /// <summary>server.md §5.8 purge: tombstones then deletes every event of the user in every account, in one transaction.</summary>
     public Task PurgeAsync(string userId, CancellationToken ct = default)
     {

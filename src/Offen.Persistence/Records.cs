@@ -59,6 +59,20 @@ public sealed record AccountEventsResult(
     string? Sequence,
     IReadOnlyDictionary<string, string> Secrets);
 
+/// <summary>
+/// The account query's "uncovered" mode (our extension, docs/adr/0005-shared-caches.md): the account's rollups (metadata
+/// only, by first event id), the events no rollup range holds in event id order, the secrets of those events only, the
+/// snapshot's latest sequence over the account's events and tombstones (null when there is none), and
+/// <c>Next</c>, the last returned event id when more uncovered events follow (only with a limit).
+/// </summary>
+public sealed record UncoveredEventsResult(
+    AccountRecord Account,
+    IReadOnlyList<RollupRecord> Rollups,
+    IReadOnlyList<EventRecord> Events,
+    string? Sequence,
+    IReadOnlyDictionary<string, string> Secrets,
+    string? Next);
+
 /// <summary>An event to insert (server.md §5.5). <c>UserId</c> <c>""</c> stores an anonymous event (secret_id NULL);
 /// <c>EventId</c> is only given by the demo seeder (a ULID for a past time).</summary>
 public sealed record NewEvent(string AccountId, string UserId, string Payload, string? EventId = null);
@@ -103,6 +117,11 @@ public sealed record OffenStoreOptions(
 {
     /// <summary>How often SQLite's WAL is checkpointed beside the writer.</summary>
     public TimeSpan SqliteCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>SQLite, uncovered account query (docs/adr/0005-shared-caches.md): how many of the account's index entries
+    /// it may read over all uncovered ranges before it reads the primary key's ranges instead (about 20–40 ms of work).
+    /// Tests lower it to take the other path.</summary>
+    internal long SqliteUncoveredIndexBudget { get; init; } = 200_000;
 
     /// <summary>Test seam: called with a step name inside write transactions (e.g. <c>park:copied</c>); throwing aborts the operation.</summary>
     internal Func<string, Task>? StepHook { get; init; }

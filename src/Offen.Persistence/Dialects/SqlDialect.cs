@@ -36,6 +36,13 @@ internal abstract class SqlDialect
     /// <summary>The value bound as <c>@keys</c> for <see cref="InKeys"/>.</summary>
     public virtual object KeysParameter(string[] keys) => keys;
 
+    /// <summary>
+    /// The account filter of a read that must go along the events' primary key (<c>event_id</c> ranges in id order,
+    /// the "uncovered" account query of docs/adr/0005-shared-caches.md). PostgreSQL and MySQL keep statistics and
+    /// choose between that range and <c>idx_events_account_id_sequence</c> by the account's share of the events.
+    /// </summary>
+    public virtual string AccountTermAlongEventIds => "account_id = @id";
+
     /// <summary>Isolation for multi-statement reads (account query pages, user query): one consistent snapshot.</summary>
     public virtual IsolationLevel SnapshotIsolation => IsolationLevel.RepeatableRead;
 
@@ -141,6 +148,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override string InKeys => "IN (SELECT value FROM json_each(@keys))";
 
     public override object KeysParameter(string[] keys) => System.Text.Json.JsonSerializer.Serialize(keys);
+
+    // SQLite keeps no statistics (the store runs no ANALYZE), and its default estimates always take the account's
+    // entries of idx_events_account_id_sequence plus a sort for `account_id = ? AND event_id > ? ... ORDER BY
+    // event_id`: every event of the account, those inside rollup ranges included. With the unary + the term cannot
+    // use an index, so the read is the primary key's range and stops at the LIMIT. The store takes this form unless
+    // the account has few events (OffenStoreOptions.SqliteUncoveredIndexBudget).
+    public override string AccountTermAlongEventIds => "+account_id = @id";
 
     public override IsolationLevel SnapshotIsolation => IsolationLevel.Serializable;
 

@@ -170,6 +170,26 @@ internal sealed class Queries
             "SELECT DISTINCT secret_id FROM tombstones WHERE sequence = @seq AND account_id = @account AND secret_id IS NOT NULL";
         CachedSecretIdsIn = $"SELECT secret_id FROM cached_secrets WHERE account_id = @id AND secret_id {inKeys}";
         DeleteCachedSecretsOfAccountIn = $"DELETE FROM cached_secrets WHERE account_id = @id AND secret_id {inKeys}";
+        // The account query's "uncovered" mode (ADR 0005): the latest sequence of the snapshot is two MAX probes at
+        // the end of (account_id, sequence) indexes; the events between rollups are ranges of the events' primary key,
+        // read in event_id order and compared like the rollup count above (same column, same collation).
+        MaxEventSequenceOfAccount = "SELECT MAX(sequence) FROM events WHERE account_id = @id";
+        MaxTombstoneSequenceOfAccount = "SELECT MAX(sequence) FROM tombstones WHERE account_id = @id";
+        string[] Between(string accountTerm)
+        {
+            var select = $"SELECT {eventColumns} FROM events WHERE {accountTerm}";
+            return
+            [
+                $"{select} ORDER BY event_id LIMIT @limit",
+                $"{select} AND event_id > @lo ORDER BY event_id LIMIT @limit",
+                $"{select} AND event_id < @hi ORDER BY event_id LIMIT @limit",
+                $"{select} AND event_id > @lo AND event_id < @hi ORDER BY event_id LIMIT @limit",
+            ];
+        }
+        _eventsBetweenIds = Between("account_id = @id");
+        _eventsBetweenIdsAlongKey = Between(sql.AccountTermAlongEventIds);
+        EventsOfAccountUpTo = "SELECT count(*) FROM (SELECT 1 FROM events WHERE account_id = @id LIMIT @cap) x";
+
         // Event insert: a rollup that reaches up to the ids just inserted no longer counts its range's events.
         DeleteRollupsReachingIds = $"DELETE FROM rollups WHERE account_id {inKeys} AND last_event_id >= @minId AND first_event_id <= @maxId";
     }
@@ -234,6 +254,23 @@ internal sealed class Queries
     public string DeleteRollup { get; }
     public string DeleteRollupsOfAccount { get; }
     public string DeleteRollupsReachingIds { get; }
+    public string MaxEventSequenceOfAccount { get; }
+    public string MaxTombstoneSequenceOfAccount { get; }
+
+    /// <summary>How many events the account has, counting no further than <c>@cap</c> (a range of its index).</summary>
+    public string EventsOfAccountUpTo { get; }
+
+    private readonly string[] _eventsBetweenIds;
+    private readonly string[] _eventsBetweenIdsAlongKey;
+
+    /// <summary>
+    /// The account's events with <c>@lo &lt; event_id &lt; @hi</c> (a null bound is left out) in event id order,
+    /// <c>@limit</c> at most. <paramref name="alongKey"/> keeps SQLite on the primary key's range
+    /// (<see cref="SqlDialect.AccountTermAlongEventIds"/>); without it, and on PostgreSQL and MySQL, the planner chooses.
+    /// </summary>
+    public string EventsBetweenIds(string? lo, string? hi, bool alongKey) =>
+        (alongKey ? _eventsBetweenIdsAlongKey : _eventsBetweenIds)[(lo is null ? 0 : 1) + (hi is null ? 0 : 2)];
+
     public string TombstoneSpansOfOperation { get; }
     public string TombstoneSpanOfOperationInAccount { get; }
     public string EventSpanOfSequenceInAccount { get; }
