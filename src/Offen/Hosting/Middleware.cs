@@ -35,6 +35,17 @@ public sealed partial class AccessLog : IAsyncDisposable
 
     [GeneratedRegex(@"^/(reset-password|join)/[^/?]+")] private static partial Regex TokenPath();
 
+    /// <summary>The <c>after</c> cursor of GET /api/accounts/:id?uncovered=1 is an event id (ADR 0005): not logged.</summary>
+    [GeneratedRegex(@"([?&])after=[^&]*")] private static partial Regex AfterParameter();
+
+    /// <summary>The logged form of a request target: token path segments and event-id query values masked.</summary>
+    internal static string Masked(string target)
+    {
+        var path = TokenPath().Replace(target, "/$1/-");
+        var query = path.IndexOf('?');
+        return query < 0 ? path : path[..query] + AfterParameter().Replace(path[query..], "$1after=-");
+    }
+
     public AccessLog(Stream stdout, TimeProvider time)
     {
         _time = time;
@@ -59,7 +70,7 @@ public sealed partial class AccessLog : IAsyncDisposable
             // or spaces from %0D%0A/%20 and forge or break log lines.
             var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
                 ? LoggedTarget(raw) : $"{ctx.Request.Path}{ctx.Request.QueryString}";
-            var path = TokenPath().Replace(target, "/$1/-");
+            var path = Masked(target);
             var now = _time.GetLocalNow();
             var offset = now.Offset;
             var zone = $"{(offset < TimeSpan.Zero ? '-' : '+')}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}";

@@ -40,6 +40,25 @@ public sealed record AccountResult(
     [property: JsonPropertyName("created")] string Created,
     [property: JsonPropertyName("retentionPeriod"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RetentionPeriod);
 
+/// <summary>
+/// GET /api/accounts/:id?uncovered=1, our extension (docs/adr/0005-shared-caches.md): the members of
+/// <see cref="AccountResult"/> without <c>deletedEvents</c>, then the account's rollups (metadata, always present) and
+/// <c>next</c>, the cursor for <c>after</c> when more uncovered events follow.
+/// </summary>
+public sealed record UncoveredAccountResult(
+    [property: JsonPropertyName("accountId")] string AccountId,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("publicKey")] JsonNode? PublicKey,
+    [property: JsonPropertyName("encryptedPrivateKey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EncryptedPrivateKey,
+    [property: JsonPropertyName("events"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, List<EventResult>>? Events,
+    [property: JsonPropertyName("sequence"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sequence,
+    [property: JsonPropertyName("secrets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SortedDictionary<string, string>? Secrets,
+    [property: JsonPropertyName("accountStyles"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccountStyles,
+    [property: JsonPropertyName("created")] string Created,
+    [property: JsonPropertyName("retentionPeriod"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RetentionPeriod,
+    [property: JsonPropertyName("rollups")] List<RollupResult> Rollups,
+    [property: JsonPropertyName("next"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
 public sealed record LoginAccountResult(
     [property: JsonPropertyName("accountName")] string AccountName,
     [property: JsonPropertyName("accountId")] string AccountId,
@@ -100,6 +119,7 @@ public sealed class RollupRequest
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(EventsResult))]
 [JsonSerializable(typeof(AccountResult))]
+[JsonSerializable(typeof(UncoveredAccountResult))]
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(EventRequest))]
 [JsonSerializable(typeof(ExchangeRequest))]

@@ -45,6 +45,53 @@ public static class AccountsApi
             // `limit` (upstream's clients) the response is compressed as before.
             Gzip.Skip(ctx);
         }
+        // Our "uncovered" mode (docs/adr/0005-shared-caches.md), also never sent by upstream's clients.
+        var query = ctx.Request.Query;
+        var uncovered = false;
+        if (query.TryGetValue("uncovered", out var uncoveredValues))
+        {
+            if (uncoveredValues.Count != 1)
+            {
+                await Api.ErrorAsync(ctx, 400, "router: uncovered must be given once");
+                return;
+            }
+            if (uncoveredValues[0] is not ("0" or "1"))
+            {
+                await Api.ErrorAsync(ctx, 400, "router: uncovered must be 1 (or 0 for the usual response)");
+                return;
+            }
+            uncovered = uncoveredValues[0] == "1";
+        }
+        string? after = null;
+        if (query.TryGetValue("after", out var afterValues))
+        {
+            if (afterValues.Count != 1)
+            {
+                await Api.ErrorAsync(ctx, 400, "router: after must be given once");
+                return;
+            }
+            if (!uncovered)
+            {
+                await Api.ErrorAsync(ctx, 400, "router: after is only allowed with uncovered=1");
+                return;
+            }
+            if (!Ulids.IsCanonical(afterValues[0]))
+            {
+                await Api.ErrorAsync(ctx, 400, "router: after must be a ULID (26 uppercase Crockford base32 characters)");
+                return;
+            }
+            after = afterValues[0];
+        }
+        if (uncovered)
+        {
+            if (query.ContainsKey("since"))
+            {
+                await Api.ErrorAsync(ctx, 400, "router: since cannot be combined with uncovered=1");
+                return;
+            }
+            await GetUncoveredAsync(ctx, accountID, after, limit, store, settings);
+            return;
+        }
         var since = ctx.Request.Query["since"].ToString();
         var sinceOrNull = string.IsNullOrEmpty(since) ? null : since;
         var result = await store.GetAccountEventsAsync(accountID, sinceOrNull, limit, ctx.RequestAborted);
@@ -63,6 +110,32 @@ public static class AccountsApi
         await Api.JsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, deleted, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
             string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken), WireJson.Default.AccountResult);
+    }
+
+    /// <summary>
+    /// GET /api/accounts/:id?uncovered=1[&amp;limit=N][&amp;after=id] (docs/adr/0005-shared-caches.md): the account, its
+    /// rollups' metadata, the snapshot's latest sequence, and the events no rollup covers after <c>after</c>, in
+    /// event id order; <c>next</c> when more follow.
+    /// </summary>
+    private static async Task GetUncoveredAsync(HttpContext ctx, string accountID, string? after, int? limit, OffenStore store, ServerSettings settings)
+    {
+        var result = await store.GetUncoveredEventsAsync(accountID, after, limit, ctx.RequestAborted);
+        if (result is null)
+        {
+            await Api.ErrorAsync(ctx, 404, "router: account not found");
+            return;
+        }
+        var a = result.Account;
+        Dictionary<string, List<EventResult>>? events = result.Events.Count == 0 ? null : new()
+        {
+            [a.AccountId] = result.Events.Select(e => new EventResult(null, e.SecretId, e.EventId, e.Payload)).ToList(),
+        };
+        var secrets = result.Secrets.Count == 0 ? null : new SortedDictionary<string, string>(result.Secrets.ToDictionary(), StringComparer.Ordinal);
+        var rollups = result.Rollups.Select(r => new RollupResult(r.Key, r.FirstEventId, r.LastEventId, r.EventCount, r.AsOf, null)).ToList();
+        await Api.JsonAsync(ctx, 200, new UncoveredAccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
+            events, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
+            string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken,
+            rollups, result.Next), WireJson.Default.UncoveredAccountResult);
     }
 
     /// <summary>Bounds of the <c>limit</c> query parameter: a page of 200,000 events is about 120 MB of JSON.</summary>
