@@ -254,9 +254,14 @@ export async function startHostSites(certificate, pages) {
   };
   const secure = https.createServer({ cert: readFileSync(certificate.cert), key: readFileSync(certificate.key) }, handler);
   const plain = http.createServer(handler);
-  const [securePort, plainPort] = [await freePort(), await freePort()];
-  await new Promise((r) => secure.listen(securePort, '127.0.0.1', r));
-  await new Promise((r) => plain.listen(plainPort, '127.0.0.1', r));
+  // Each binds port 0 itself: a port probed first (freePort) can be taken before the listen (twice the same
+  // port, or another process), and a listen error has no callback, so the test would hang.
+  const listen = (server) => new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(server.address().port); });
+  });
+  const securePort = await listen(secure);
+  const plainPort = await listen(plain);
   return {
     secureOrigin: `https://www.example.test:${securePort}`,
     plainOrigin: `http://www.example.test:${plainPort}`,
