@@ -21,7 +21,7 @@ before(async () => {
   offen = await OffenServer.start({ dir: tmp.dir, certificate });
   sites = await startHostSites(certificate, { '/a': hostPage('a'), '/b': hostPage('b') });
   browser = await launchBrowser();
-});
+}, { timeout: 60_000 });
 
 after(async () => {
   for (const profile of profiles) await profile.close().catch(() => undefined);
