@@ -535,7 +535,10 @@ public sealed class HostileCorpus
                     var pid = Q(v);
                     Add(Pick(new[]
                     {
-                        new Probe("sql-html", AccountGet, Http("GET", $"/api/accounts/{pid}?since={Q(Hostile())}", headers: [Auth]), PathIdExpect(v, S(403, 429))),
+                        new Probe("sql-html", AccountGet, Http("GET", $"/api/accounts/{pid}?{AccountQuery()}", headers: [Auth]), PathIdExpect(v, S(403, 429))),
+                        // our uncovered mode at the real account: every hostile value is refused (400), or waits
+                        // in the account's limiter key past 30 s (429)
+                        new Probe("sql-html", AccountGet, Http("GET", $"/api/accounts/{_c.AccountId}?{UncoveredQuery(v)}", headers: [Auth]), S(400, 429)),
                         new Probe("sql-html", AccountDelete, Http("DELETE", $"/api/accounts/{pid}", headers: [Auth]), PathIdExpect(v, S(403, 429))),
                         new Probe("sql-html", Styles, Http("PUT", $"/api/accounts/{pid}/account-styles", Json(new JsonObject { ["accountStyles"] = ".a { color: red; }" }), [Auth]), PathIdExpect(v, S(401))),
                         new Probe("sql-html", ShareId, Http("POST", $"/api/share-account/{pid}", Json(new JsonObject { ["invitee"] = HostileEmail() }), [Auth]), PathIdExpect(v, S(401))),
@@ -564,6 +567,23 @@ public sealed class HostileCorpus
     }
 
     /// <summary>An account id in the path: a NUL is refused by Kestrel (400); otherwise the route's answer.</summary>
+    /// <summary>A query of GET /api/accounts/:id with hostile values: upstream's <c>since</c>, or our uncovered mode's.</summary>
+    private string AccountQuery() => Chance(0.5) ? $"since={Q(Hostile())}" : UncoveredQuery(Hostile());
+
+    /// <summary>
+    /// The parameters of our uncovered mode (docs/adr/0005-shared-caches.md) with <paramref name="v"/> where it breaks a
+    /// rule: no hostile value is "0", "1" or a canonical ULID, so each of these is a 400 at an accessible account.
+    /// </summary>
+    private string UncoveredQuery(string v) => _rng.Next(6) switch
+    {
+        0 => $"uncovered=1&after={Q(v)}",
+        1 => $"uncovered={Q(v)}",
+        2 => $"uncovered=1&limit=1000&after={Q(v)}",
+        3 => $"uncovered=1&after=01ARZ3NDEKTSV4RRFFQ69G5FAV&after={Q(v)}",
+        4 => $"uncovered=1&since={Q(v)}",
+        _ => $"after={Q(v)}",
+    };
+
     private static IReadOnlySet<int> PathIdExpect(string id, IReadOnlySet<int> normal) => id.Contains('\0') ? S(400) : normal;
 
     private string Flip(string token, int from, int to)
@@ -869,13 +889,14 @@ public sealed class HostileCorpus
     private string LongQuery(int max)
     {
         var sb = new StringBuilder();
-        switch (_rng.Next(6))
+        switch (_rng.Next(7))
         {
             case 0: while (sb.Length < max) sb.Append("a=1&"); break;
             case 1: sb.Append("x=").Append(new string('Q', max)); break;
             case 2: while (sb.Length < max) sb.Append("accountId=").Append(Marker()).Append('&'); break;
             case 3: while (sb.Length < max) sb.Append(Pick(new[] { "%", "%zz", "%u0041", "%%%", "%2", "+", "=&", "&&", ";", "%00", "%C0%80" })); break;
             case 4: while (sb.Length < max) sb.Append("locale=").Append(Q(Hostile())).Append('&'); break;
+            case 5: while (sb.Length < max) sb.Append("uncovered=1&after=").Append(Q(Hostile())).Append("&limit=&"); break;
             default: while (sb.Length < max) sb.Append("since=").Append(Q(Hostile())).Append("&dryRun=&user=&"); break;
         }
         return sb.ToString()[..Math.Min(sb.Length, max)];
@@ -979,7 +1000,7 @@ public sealed class HostileCorpus
                 5 => new Probe("non-uuid-id", Styles, Http("PUT", $"/api/accounts/{q}/account-styles", Json(new JsonObject { ["accountStyles"] = ".banner__root { color: red; }" }), [Auth]), S(401)),
                 6 => new Probe("non-uuid-id", ShareId, Http("POST", $"/api/share-account/{q}", Json(new JsonObject { ["invitee"] = HostileEmail(), ["emailAddress"] = _c.AdminEmail, ["password"] = _c.AdminPassword }), [Auth]), S(401)),
                 7 => new Probe("non-uuid-id", Vault, Http("GET", $"/vault?accountId={q}"), S(400)),
-                _ => new Probe("non-uuid-id", AccountGet, Http("GET", $"/api/accounts/{q}?since={Q(Hostile())}", headers: [Auth]), S(403, 429)),
+                _ => new Probe("non-uuid-id", AccountGet, Http("GET", $"/api/accounts/{q}?{AccountQuery()}", headers: [Auth]), S(403, 429)),
             });
         }
     }
