@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { OffenServer, e2eDatabase, launchBrowser, launchProfileAllowingThirdPartyCookies, makeCertificate, startHostSites, tempDir, stopAll, newTab } from './harness.mjs';
+import { OffenServer, e2eDatabase, launchBrowser, launchProfileAllowingThirdPartyCookies, makeCertificate, startHostSites, tempDir, stopAll, newTab, readDashboard as readShown } from './harness.mjs';
 
 let tmp, offen, sites, browser;
 const profiles = [];
@@ -101,22 +101,10 @@ async function logInAndOpenDashboard(tab) {
   await waitForDashboard(tab);
 }
 
-/** Users and sessions (key metrics), page views (the chart's table) and the Top pages rows, as dashboard.test.mjs reads them. */
+/** Users and sessions (key metrics), page views (the chart's table) and the Top pages rows (harness.mjs readDashboard). */
 async function readDashboard(tab) {
-  return tab.evaluate(() => {
-    const metric = (key) => document.querySelector(`[data-testid="dashboard/metrics"] [data-metric="${key}"] dd`)?.textContent?.trim();
-    const chartCells = [...document.querySelectorAll('[data-testid="dashboard/chart"] table tbody tr td:nth-of-type(1)')];
-    const pages = [...document.querySelectorAll('[data-table="pages"] tbody tr')].map((row) => [
-      row.querySelector('td')?.textContent?.replace('✕', '').trim(),
-      row.querySelectorAll('td')[1]?.textContent?.trim(),
-    ]);
-    return {
-      users: metric('uniqueUsers'),
-      sessions: metric('uniqueSessions'),
-      pageviews: chartCells.reduce((sum, cell) => sum + Number(cell.textContent.replace(/[^0-9]/g, '')), 0),
-      pages,
-    };
-  });
+  const { users, sessions, pageviews, pages } = await readShown(tab);
+  return { users, sessions, pageviews, pages };
 }
 
 /**

@@ -371,3 +371,24 @@ export async function stopAll({ browser, sites, offen, tmp }) {
   await offen?.stop();
   tmp?.remove();
 }
+
+/** What the dashboard shows: key metrics, real time, the chart's page views, the Top pages rows. */
+export async function readDashboard(tab) {
+  return tab.evaluate(() => {
+    const metric = (key) => document.querySelector(`[data-testid="dashboard/metrics"] [data-metric="${key}"] dd`)?.textContent?.trim();
+    const chartCells = [...document.querySelectorAll('[data-testid="dashboard/chart"] table tbody tr td:nth-of-type(1)')];
+    // The key cell holds the URL (as a filter link, or as the active filter's pill ending in ✕), then the count.
+    const pages = [...document.querySelectorAll('[data-table="pages"] tbody tr')].map((row) => [
+      row.querySelector('td')?.textContent?.replace('✕', '').trim(),
+      row.querySelectorAll('td')[1]?.textContent?.trim(),
+    ]);
+    return {
+      users: metric('uniqueUsers'),
+      sessions: metric('uniqueSessions'),
+      bounceRate: metric('bounceRate'),
+      pageviews: chartCells.reduce((sum, cell) => sum + Number(cell.textContent.replace(/[^0-9]/g, '')), 0),
+      live: document.querySelector('[data-testid="dashboard/live-users"]')?.textContent?.trim(),
+      pages,
+    };
+  });
+}

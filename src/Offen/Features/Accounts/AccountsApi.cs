@@ -101,15 +101,22 @@ public static class AccountsApi
             return;
         }
         var a = result.Account;
-        Dictionary<string, List<EventResult>>? events = result.Events.Count == 0 ? null : new()
-        {
-            [a.AccountId] = result.Events.Select(e => new EventResult(null, e.SecretId, e.EventId, e.Payload)).ToList(),
-        };
+        var (events, secrets) = WireEvents(a.AccountId, result.Events, result.Secrets);
         var deleted = sinceOrNull is not null && result.DeletedEventIds.Count > 0 ? result.DeletedEventIds.ToList() : null;
-        var secrets = result.Secrets.Count == 0 ? null : new SortedDictionary<string, string>(result.Secrets.ToDictionary(), StringComparer.Ordinal);
         await Api.JsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, deleted, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
             string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken), WireJson.Default.AccountResult);
+    }
+
+    /// <summary>An account query's events and their secrets as the wire has them (each omitted when empty).</summary>
+    private static (Dictionary<string, List<EventResult>>? Events, SortedDictionary<string, string>? Secrets) WireEvents(
+        string accountId, IReadOnlyList<EventRecord> records, IReadOnlyDictionary<string, string> secrets)
+    {
+        Dictionary<string, List<EventResult>>? events = records.Count == 0 ? null : new()
+        {
+            [accountId] = records.Select(e => new EventResult(null, e.SecretId, e.EventId, e.Payload)).ToList(),
+        };
+        return (events, secrets.Count == 0 ? null : new SortedDictionary<string, string>(secrets.ToDictionary(), StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -126,11 +133,7 @@ public static class AccountsApi
             return;
         }
         var a = result.Account;
-        Dictionary<string, List<EventResult>>? events = result.Events.Count == 0 ? null : new()
-        {
-            [a.AccountId] = result.Events.Select(e => new EventResult(null, e.SecretId, e.EventId, e.Payload)).ToList(),
-        };
-        var secrets = result.Secrets.Count == 0 ? null : new SortedDictionary<string, string>(result.Secrets.ToDictionary(), StringComparer.Ordinal);
+        var (events, secrets) = WireEvents(a.AccountId, result.Events, result.Secrets);
         var rollups = result.Rollups.Select(r => new RollupResult(r.Key, r.FirstEventId, r.LastEventId, r.EventCount, r.AsOf, null)).ToList();
         await Api.JsonAsync(ctx, 200, new UncoveredAccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
