@@ -60,6 +60,42 @@ export class ProgressTracker {
 type Item = [eventId: string, secretId: string, payload: string];
 
 /**
+ * The user secrets a query is opening by RSA right now, by secretId and the fingerprint of the value being
+ * opened. A page whose decryption starts while an earlier page's is still running (operator.ts keeps the pool
+ * busy across pages) lets its events wait for these instead of opening the same secret a second time.
+ */
+export class Openings {
+  private readonly pending = new Map<string, { fp: string; done: Promise<JsonWebKey | null> }>();
+
+  /** The opening of this secret from this value, if one runs. */
+  get(secretId: string, fp: string): Promise<JsonWebKey | null> | undefined {
+    const entry = this.pending.get(secretId);
+    return entry?.fp === fp ? entry.done : undefined;
+  }
+
+  /** The fingerprint of the value being opened for this secret, if one is. */
+  fingerprint(secretId: string): string | undefined {
+    return this.pending.get(secretId)?.fp;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Registers an opening; the returned function settles it (once the view holds the result) and forgets it. */
+  start(secretId: string, fp: string): (jwk: JsonWebKey | null) => void {
+    let settle!: (jwk: JsonWebKey | null) => void;
+    const done = new Promise<JsonWebKey | null>((resolve) => (settle = resolve));
+    const entry = { fp, done };
+    this.pending.set(secretId, entry);
+    return (jwk) => {
+      if (this.pending.get(secretId) === entry) this.pending.delete(secretId);
+      settle(jwk);
+    };
+  }
+}
+
+/**
  * Opens `records` into the view: the user secrets they need that the view lacks (or holds from another value),
  * then their payloads. `secretValue` says which encrypted value a secret has now (undefined: keep the view's).
  */
@@ -90,11 +126,35 @@ export async function decryptRecords(
   progress: ProgressTracker,
   decryptor: Decryptor,
 ): Promise<void> {
-  if (records.length === 0) return;
-  const toOpen = await secretsToOpen(view, records, secretValue);
+  await (await startDecryption(view, records, privateKey, secretValue, progress, decryptor, new Openings())).done;
+}
+
+/**
+ * decryptRecords in two steps: settles once the work is planned (the secrets to open are registered in
+ * `openings`, the events without a usable secret are marked failed and the first batches are queued), with
+ * `done`, which settles once every event is in the view or marked failed.
+ */
+export async function startDecryption(
+  view: AccountView,
+  records: EncryptedEventRecord[],
+  privateKey: JsonWebKey,
+  secretValue: (secretId: string) => string | undefined | Promise<string | undefined>,
+  progress: ProgressTracker,
+  decryptor: Decryptor,
+  openings: Openings,
+): Promise<{ done: Promise<void> }> {
+  if (records.length === 0) return { done: Promise.resolve() };
+  // Secrets an earlier page is opening from the same value are waited for, not opened again.
+  const toOpen: Array<[string, string]> = [];
+  const elsewhere = new Map<string, Promise<JsonWebKey | null>>();
+  for (const [secretId, value] of await secretsToOpen(view, records, secretValue)) {
+    const done = openings.get(secretId, secretFingerprint(value));
+    if (done) elsewhere.set(secretId, done);
+    else toOpen.push([secretId, value]);
+  }
   progress.grow(toOpen.length + records.length);
 
-  const opening = new Set(toOpen.map(([secretId]) => secretId));
+  const opening = new Set([...toOpen.map(([secretId]) => secretId), ...elsewhere.keys()]);
   const waiting = new Map<string, Item[]>();
   const ready: Item[] = [];
   const secrets = new Map<string, JsonWebKey>();
@@ -141,24 +201,41 @@ export async function decryptRecords(
     }
   };
 
+  /** A secret's result is in: its waiting events go to the pool, or fail with it. */
+  const arrived = (secretId: string, jwk: JsonWebKey | null) => {
+    const items = waiting.get(secretId) ?? [];
+    waiting.delete(secretId);
+    if (jwk) {
+      secrets.set(secretId, jwk);
+      for (const item of items) ready.push(item);
+    } else {
+      for (const [eventId] of items) fail(eventId, secretId);
+    }
+  };
   const secretTasks: Array<Promise<void>> = [];
+  for (const [secretId, done] of elsewhere) {
+    secretTasks.push(
+      done.then((jwk) => {
+        arrived(secretId, jwk);
+        flush(false);
+      }),
+    );
+  }
   for (let i = 0; i < toOpen.length; i += SECRET_BATCH) {
     const batch = toOpen.slice(i, i + SECRET_BATCH);
+    const settle = batch.map(([secretId, value]) => openings.start(secretId, secretFingerprint(value)));
     secretTasks.push(
       decryptor.openSecrets(privateKey, batch, progress.add).then((opened) => {
         batch.forEach(([secretId, value], n) => {
           const jwk = opened[n] ?? null;
           view.setSecret(secretId, { fp: secretFingerprint(value), jwk });
-          const items = waiting.get(secretId) ?? [];
-          waiting.delete(secretId);
-          if (jwk) {
-            secrets.set(secretId, jwk);
-            for (const item of items) ready.push(item);
-          } else {
-            for (const [eventId] of items) fail(eventId, secretId);
-          }
+          settle[n]!(jwk);
+          arrived(secretId, jwk);
         });
         flush(false);
+      }).finally(() => {
+        // Whatever happened, no later page waits for these forever (settling twice changes nothing).
+        for (const done of settle) done(null);
       }),
     );
   }
@@ -166,8 +243,11 @@ export async function decryptRecords(
   flush(true);
   progress.add(failed);
   failed = 0;
-  await Promise.all(secretTasks);
-  progress.add(failed);
-  flush(true);
-  await Promise.all(eventTasks);
+  const done = (async () => {
+    await Promise.all(secretTasks);
+    progress.add(failed);
+    flush(true);
+    await Promise.all(eventTasks);
+  })();
+  return { done };
 }

@@ -30,9 +30,9 @@ import { isEventEnvelope } from './schema.ts';
 import type { AccountResponse, EncryptedEventRecord, Query, QueryResult } from './types.ts';
 import { CHECKPOINT } from './visitor.ts';
 import { getDecryptor } from './worker-pool.ts';
-import { decryptRecords, ProgressTracker } from './decrypt-pipeline.ts';
+import { Openings, ProgressTracker, startDecryption } from './decrypt-pipeline.ts';
 import type { Progress } from './decrypt-pipeline.ts';
-import { accountPages, firstPageLimit, pageLimit } from './paging.ts';
+import { accountPages, firstPageLimit, handled, pageLimit } from './paging.ts';
 
 export type { Progress };
 
@@ -228,6 +228,26 @@ async function planDelta(
   return { records, reopened };
 }
 
+/**
+ * Whether a page can be planned while the previous one still decrypts. Not when it carries tombstones (they
+ * may delete events still on their way into the view), nor when it changes a secret the view holds or one
+ * being opened, nor when a secret it brings has failed events to open again (those are read back from the
+ * `events` table, where the previous page's failures are not stored yet). A secret being opened from the
+ * value this page sends is waited for (Openings).
+ */
+function overlapSafe(view: AccountView, openings: Openings, secrets: Map<string, string>, deleted: readonly string[]): boolean {
+  if (deleted.length > 0) return false;
+  if (secrets.size === 0) return true;
+  const failedSecrets = new Set(view.failed.values());
+  for (const [secretId, value] of secrets) {
+    const fp = secretFingerprint(value);
+    const held = view.secrets.get(secretId);
+    if (held?.fp === fp || (held === undefined && openings.fingerprint(secretId) === fp)) continue;
+    if (held !== undefined || openings.fingerprint(secretId) !== undefined || failedSecrets.has(secretId)) return false;
+  }
+  return true;
+}
+
 /** GET /api/accounts/<id> for one page (§5.5 step 3, with `limit`, paging.ts). */
 async function fetchPage(accountId: string, since: string | null, limit: number): Promise<AccountResponse> {
   const params = since ? `?since=${encodeURIComponent(since)}&limit=${limit}` : `?limit=${limit}`;
@@ -338,6 +358,15 @@ async function writeCache(cache: CacheStore | null, view: AccountView): Promise<
   }
 }
 
+/** Settles when the thread has nothing else to do (at most IDLE_WAIT_MS later), or after a task without rIC. */
+function idle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: IDLE_WAIT_MS });
+    else setTimeout(resolve, 0);
+  });
+}
+const IDLE_WAIT_MS = 500;
+
 /**
  * QUERY with query.accountId set (§1.4, §5.5). The sync runs in pages (paging.ts) as a pipeline: the next
  * page downloads while this one decrypts, and a decrypted page's writes to `<accountId>` run while the next
@@ -380,9 +409,20 @@ export async function operatorQuery(
     let cache: CacheStore | null = null;
     // The writes of the pages so far, one after the other (page k+1's tombstones may delete page k's events).
     let written: Promise<void> = Promise.resolve();
-    // True between pages: every page handed over is decrypted into the view, which then matches the
-    // checkpoint the writes end with.
+    // True between pages: every page handed over is decrypted into the view (or is in flight, see drain), which
+    // then matches the checkpoint the writes end with.
     let settled = false;
+    // The page whose decryption runs while the next one is planned, and how to finish it: settle its days,
+    // store what it leaves encrypted and move the checkpoint.
+    let inFlight: { done: Promise<void>; finish: () => Promise<void> } | null = null;
+    const drain = async () => {
+      const page = inFlight;
+      inFlight = null;
+      if (!page) return;
+      await page.done;
+      await page.finish();
+    };
+    const openings = new Openings();
     try {
       // Both settle before anything is decided, so nothing of this query runs on after the lock is released.
       // The days the query needs as blocks, for the widest retention setting (neededDays); the others are read
@@ -473,10 +513,13 @@ export async function operatorQuery(
           await readDays(cache, current, current.unreadDays(Infinity, touched));
         }
         await readSecrets(cache, current, current.secrets.unreadFor([...secrets.keys(), ...incoming.map((record) => record.secretId)]));
+        // This page is planned while the previous one still decrypts unless it depends on how that one ends.
+        if (!overlapSafe(current, openings, secrets, deleted)) await drain();
         const fresh = await freshSecrets(secrets, current, stored);
         const sequence = response.sequence || null;
-        const before = written;
-        const { records, reopened } = await planDelta(db, current, incoming, deleted, secrets, () => before);
+        // Failed events to open again are read back from the `events` table once every earlier page is stored
+        // (never while a page is in flight: overlapSafe).
+        const { records, reopened } = await planDelta(db, current, incoming, deleted, secrets, () => written);
         // A delta takes a secret's value from the page, else keeps the view's, else asks the `keys` table.
         const secretValue = (secretId: string): string | undefined | Promise<string | undefined> => {
           const sent = secrets.get(secretId);
@@ -485,29 +528,41 @@ export async function operatorQuery(
         };
         // Secrets another operator's browser has opened before come from the shared cache, not by RSA.
         await shared.openFor(current, records, secretValue);
-        await decryptRecords(current, records, privateKey, secretValue, progress, decryptor);
-        let newestDay = -Infinity;
-        for (const key of incomingDays) newestDay = Math.max(newestDay, dayNumber(key));
-        current.settleDays(newestDay);
-        // Kept encrypted: what did not open (retried when its secret arrives or changes). Dropped: what the
-        // tombstones delete and what opened on this retry.
-        const failed = records.filter((record) => current.failed.has(record.eventId));
-        const gone = [...deleted, ...reopened.filter((eventId) => !current.failed.has(eventId))];
-        // Likewise for secrets: the opened ones are in the view (and its cache); kept encrypted are the ones
-        // that did not open, or that no event of the page needed.
-        const unopened = fresh.filter((record) => !current.secrets.get(record.secretId)?.jwk);
-        written = before.then(() => persistPage(db, failed, unopened, gone, sequence));
-        // Awaited below or at the end; a failure meanwhile is not "unhandled".
-        written.catch(() => undefined);
-        // At most one page's writes run behind the decryption.
-        await before;
-        if (sequence) current.sequence = sequence;
+        // The pool gets this page's work now; the previous page is finished while it runs, so no core idles
+        // between pages.
+        const { done } = await startDecryption(current, records, privateKey, secretValue, progress, decryptor, openings);
+        handled(done);
+        await drain();
+        inFlight = {
+          done,
+          finish: async () => {
+            let newestDay = -Infinity;
+            for (const key of incomingDays) newestDay = Math.max(newestDay, dayNumber(key));
+            current.settleDays(newestDay);
+            // Kept encrypted: what did not open (retried when its secret arrives or changes). Dropped: what the
+            // tombstones delete and what opened on this retry.
+            const failed = records.filter((record) => current.failed.has(record.eventId));
+            const gone = [...deleted, ...reopened.filter((eventId) => !current.failed.has(eventId))];
+            // Likewise for secrets: the opened ones are in the view (and its cache); kept encrypted are the ones
+            // that did not open, or that no event of the page needed.
+            const unopened = fresh.filter((record) => !current.secrets.get(record.secretId)?.jwk);
+            const before = written;
+            written = before.then(() => persistPage(db, failed, unopened, gone, sequence));
+            // Awaited below or at the end; a failure meanwhile is not "unhandled".
+            written.catch(() => undefined);
+            // At most one page's writes run behind the decryption.
+            await before;
+            if (sequence) current.sequence = sequence;
+          },
+        };
+        // Every page handed over is planned: once the one in flight is finished, the view matches the checkpoint.
         settled = true;
         if (page.last) break;
         const next = await pages.next();
         if (next.done) break;
         page = next.value;
       }
+      await drain();
       await written;
       mark('query:synced');
       accountViews.set(accountId, current);
@@ -530,8 +585,12 @@ export async function operatorQuery(
           now: context.now,
         }),
       );
-      // Never fails (a failed write only costs the next page load time).
       mark('query:answered');
+      // The reply is posted in the microtasks after `answer`, but the dashboard takes it in a task of the
+      // thread it shares with this frame: encoding a big account's days for the cache (seconds) would hold it
+      // back, so the write waits for the thread to idle.
+      await idle();
+      // Never fails (a failed write only costs the next page load time).
       await writeCache(cache, current);
       mark('query:cached');
       // What this sync opened by RSA is shared with the account's other browsers (never fails).
@@ -541,6 +600,13 @@ export async function operatorQuery(
       await rollups.share(current);
       mark('query:rolled-up');
     } catch (err) {
+      // Nothing of this query may run on after the lock is released: a page still decrypting ends first, and is
+      // finished when every page before the failure was planned whole (a page that failed to arrive).
+      if (inFlight) {
+        if (settled) await drain().catch(() => (settled = false));
+        else await (inFlight as { done: Promise<void> }).done.catch(() => undefined);
+        inFlight = null;
+      }
       // Whatever was written must be done before the lock is released.
       const writesDone = await written.then(() => true, () => false);
       if (view && settled && writesDone && view.sequence !== null) {

@@ -222,20 +222,72 @@ describe('paged operator sync', () => {
     }
   });
 
-  it('requests page k+1 before page k decrypts, and never more than one page ahead', async () => {
+  it('requests page k+1 before page k decrypts, page k+2 once page k decrypts, and starts page k+1 before finishing page k', async () => {
     const { server } = await account(13);
+    const rsaOriginal = webCryptoProvider.decryptAsymmetric.bind(webCryptoProvider);
+    const rsa = vi.spyOn(webCryptoProvider, 'decryptAsymmetric').mockImplementation(async (key, value) => {
+      log.push('rsa');
+      return rsaOriginal(key, value);
+    });
     await send();
     expect(server.requests.map((r) => r.since)).toEqual([null, seq(4), seq(8), seq(12)]);
     const pages = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13]];
     const firstAes = (page: number[]) => Math.min(...page.map((n) => log.indexOf(`aes ${id(n)}`)));
-    const lastAes = (page: number[]) => Math.max(...page.map((n) => log.indexOf(`aes ${id(n)}`)));
     for (const page of pages) expect(firstAes(page)).toBeGreaterThan(-1);
     for (let k = 0; k < 3; k++) {
       // The request for page k+1 went out before page k's first decryption ...
       expect(server.requests[k + 1]!.at).toBeLessThan(firstAes(pages[k]!));
-      // ... and the one for page k+2 only after page k was done.
-      if (k + 2 < server.requests.length) expect(server.requests[k + 2]!.at).toBeGreaterThan(lastAes(pages[k]!));
+      // ... and the one for page k+2 only once page k was decrypting (page 1 starts with the RSA of A and B):
+      // at most one request ahead of the pages taken, and at most two pages taken and not finished.
+      const started = k === 0 ? log.indexOf('rsa') : firstAes(pages[k]!);
+      if (k + 2 < server.requests.length) expect(server.requests[k + 2]!.at).toBeGreaterThan(started);
     }
+    // Page k's checkpoint is written (page k finished) only after page k+1's decryption started: the pool
+    // never waits for the end of a page before it gets the next one's work.
+    const checkpointAt = (sequence: string) => db.checkpoints.find((write) => write.sequence === sequence)!.at;
+    for (let k = 0; k < 3; k++) expect(checkpointAt(seq(4 * (k + 1)))).toBeGreaterThan(firstAes(pages[k + 1]!));
+    // Each visitor's secret opened once, though pages overlapped: A and B in page 1, C in page 3.
+    expect(rsa).toHaveBeenCalledTimes(3);
+  });
+
+  it("a page's tombstones wait for the page before it to finish: an event still decrypting is not brought back", async () => {
+    const unpaged = await unpagedResult();
+    reset();
+    // Event 5 (page 1 of the second query) is still decrypting when page 2, with its tombstone, arrives.
+    const original = webCryptoProvider.decryptSymmetric.bind(webCryptoProvider);
+    vi.spyOn(webCryptoProvider, 'decryptSymmetric').mockImplementation(async (key, payload) => {
+      const eventId = payloads.get(payload);
+      if (eventId) log.push(`aes ${eventId}`);
+      if (eventId === id(5)) await new Promise((resolve) => setTimeout(resolve, 40));
+      return original(key, payload);
+    });
+    await scenario(true, 2);
+    const { result } = await send();
+    expect(log).toContain(`aes ${id(5)}`);
+    expect(result).toEqual(unpaged);
+  });
+
+  it('a secret that arrives for an event that failed on the page before is tried once that page is stored', async () => {
+    const { server, all } = await account(13);
+    // Visitor D: one event on page 1 before D's secret exists, one on page 2 with it.
+    const secretD = await newUserSecret();
+    const extra = await Promise.all(
+      [['S02a', 20], ['S06a', 21]].map(async ([sequence, n]) => {
+        const eventId = id(n as number);
+        const payload = await seal(secretD, pageview({ href: href(n as number) }));
+        payloads.set(payload, eventId);
+        return { sequence: sequence as string, eventId, secretId: 'D', payload };
+      }),
+    );
+    server.events = [...all, ...extra];
+    const valueD = await webCryptoProvider.encryptAsymmetric(publicJwk, JSON.stringify(secretD));
+    server.beforeAnswer = (n) => {
+      if (n === 1) server.secrets.set('D', valueD);
+    };
+    const { result } = await send();
+    expect(result.events.map((event) => event.eventId).sort()).toEqual([...all, ...extra].map((event) => event.eventId).sort());
+    // Both of D's events opened in the end: nothing is kept encrypted for a retry.
+    expect(await db.table('events').toArray()).toEqual([]);
   });
 
   it('progress grows with the pages, never goes back and ends with done = total', async () => {
