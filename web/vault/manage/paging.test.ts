@@ -7,6 +7,7 @@ import { webCryptoProvider } from '../../shared/webcrypto.ts';
 import { api, ApiError } from '../api.ts';
 import { openDatabase } from '../storage.ts';
 import type { Table, TableName } from '../storage.ts';
+import { secretFingerprint } from './cache-view.ts';
 import { accountViews, clearDecryptionCache } from './decrypt-cache.ts';
 import { manageHandlers } from './handlers.ts';
 import { accountPages, FIRST_PAGE_LIMIT, firstPageLimit, PAGE_LIMIT, setPageLimitForTests } from './paging.ts';
@@ -288,6 +289,31 @@ describe('paged operator sync', () => {
     expect(result.events.map((event) => event.eventId).sort()).toEqual([...all, ...extra].map((event) => event.eventId).sort());
     // Both of D's events opened in the end: nothing is kept encrypted for a retry.
     expect(await db.table('events').toArray()).toEqual([]);
+  });
+
+  it("a secret re-exchanged on page 2 while page 1 still opens its old value waits for page 1: the new value is opened once and kept", async () => {
+    const { server } = await account(13);
+    const first = server.secrets.get('A')!;
+    // A's secret encrypted again (a new RSA block for the same key, so every event still opens): the value
+    // pages 2 and on send. Page 1's opening of the old value is slow, so without waiting it would end last.
+    const privateJwk: JsonWebKey = JSON.parse(await webCryptoProvider.decryptSymmetric(kek, vectors.encryptedPrivateKey.value));
+    const secretA = await webCryptoProvider.decryptAsymmetric(privateJwk, first);
+    const second = await webCryptoProvider.encryptAsymmetric(publicJwk, secretA);
+    server.beforeAnswer = (n) => {
+      if (n === 1) server.secrets.set('A', second);
+    };
+    const original = webCryptoProvider.decryptAsymmetric.bind(webCryptoProvider);
+    let openedSecond = 0;
+    vi.spyOn(webCryptoProvider, 'decryptAsymmetric').mockImplementation(async (key, value) => {
+      if (value === second) openedSecond++;
+      if (value === first) await new Promise((resolve) => setTimeout(resolve, 40));
+      return original(key, value);
+    });
+    const { result } = await send();
+    expect(result.events).toHaveLength(13);
+    expect(accountViews.get(ACCOUNT)!.secrets.get('A')!.fp).toBe(secretFingerprint(second));
+    // Opened once: had page 1 ended last, the view would hold the old value and page 3 would open it again.
+    expect(openedSecond).toBe(1);
   });
 
   it('progress grows with the pages, never goes back and ends with done = total', async () => {

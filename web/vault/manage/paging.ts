@@ -4,7 +4,7 @@
 // JSON (a million events do not even parse in a browser), and fetching it all before decrypting anything
 // wastes the time the network, the server and JSON.parse take. So pages are fetched one ahead: while page k
 // is decrypted, page k+1 downloads (the server delays a second request to an account within 1 s, §5.5, which
-// this overlap hides too).
+// this overlap hides too), and operator.ts plans page k+1 while page k's last batches still decrypt.
 import type { AccountResponse } from './types.ts';
 
 /** Events per page: ~30 MB of JSON, parsed in a few hundred ms, and a few seconds of decryption work. */
