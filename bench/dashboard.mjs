@@ -4,7 +4,7 @@
 // browser. Environment: USERS, EVENTS, SEED, DASH_DEADLINE_MS (set by dashboard.sh), CACHE_MAX_AGE_HOURS,
 // SETTLE_MS, VERIFY_MAX_USERS, STRICT, PROFILE_WARM, PROFILE_COLD, TIMELINE, QUICK, WARM_PROFILE. Everything listens on 127.0.0.1 only (the harness maps *.test there).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   OffenServer, launchProfileAllowingThirdPartyCookies, makeCertificate, repo, request, tempDir,
@@ -138,8 +138,56 @@ function readyProbe(selector) {
 }
 
 /** Navigates and returns the ms from navigation start to the rendered dashboard. */
-async function measure(page, label, navigate) {
+/** The offen servers' process ids (serve() adds each), for the CPU accounting of cold loads. */
+const serverPids = new Set();
+
+/**
+ * CPU time so far (seconds, from /proc; Linux only, else null): the machine's busy and idle time over all
+ * cores, and the busy time of Chromium's renderers, of its other processes and of the offen servers.
+ */
+function cpuSnapshot() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const hz = 100;
+    const idle = (fields[3] + fields[4]) / hz;
+    const busy = fields.reduce((a, b) => a + b, 0) / hz - idle;
+    const out = { busy, idle, renderer: 0, chromium: 0, server: 0 };
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      let cmdline;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = (Number(rest[11]) + Number(rest[12])) / hz;
+      if (serverPids.has(Number(pid))) out.server += ticks;
+      else if (/chrom/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) {
+        if (cmdline.includes('--type=renderer')) out.renderer += ticks;
+        else out.chromium += ticks;
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** One line: where the machine's CPU time went between two snapshots (process totals of exited processes are lost). */
+function cpuLine(before, after) {
+  if (!before || !after) return null;
+  const d = (key) => Math.max(0, after[key] - before[key]);
+  const total = d('busy') + d('idle');
+  const share = (x) => `${x.toFixed(1)} s (${((100 * x) / total).toFixed(0)} %)`;
+  return `CPU over the load, all cores: renderers ${share(d('renderer'))}, other Chromium ${share(d('chromium'))}, offen ${share(d('server'))}, rest ${share(Math.max(0, d('busy') - d('renderer') - d('chromium') - d('server')))}, idle ${share(d('idle'))}`;
+}
+
+async function measure(page, label, navigate, { cpu = false } = {}) {
   const t0 = Date.now();
+  const cpuBefore = cpu ? cpuSnapshot() : null;
   await navigate();
   // A line now and then on long loads, from the progress element (contract 4).
   const ticker = setInterval(() => {
@@ -157,9 +205,12 @@ async function measure(page, label, navigate) {
   } finally {
     clearInterval(ticker);
   }
+  const usage = cpu ? cpuLine(cpuBefore, cpuSnapshot()) : null;
   const { ready, painted, progressAt } = await page.evaluate(() => ({ ...window.__dashReady, progressAt: window.__dashProgressAt }));
   const progress = progressAt === undefined ? 'no progress shown' : `first progress at ${fmt(progressAt)} ms`;
   log(`${label}: ${fmt(painted)} ms (${progress}, marker at ${fmt(ready)} ms, ${fmt(Date.now() - t0)} ms wall clock)`);
+  // Up to one polling interval after the marker is in the window too (the vault's cache write may start there).
+  if (usage) log(`  ${label}: ${usage}`);
   return painted;
 }
 
@@ -310,7 +361,7 @@ async function coldAndWarm(origin, meta, name, query, { warm: withWarm = true } 
   const url = `${origin}/auditorium/${meta.accountId}/${query}`;
   // PROFILE_COLD=<dir>: the same for the cold load (written as <dir>/cold-<range>.cpuprofile).
   const coldProfiler = process.env.PROFILE_COLD ? await startProfiler(context, page) : null;
-  const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }));
+  const cold = await measure(page, `cold ${name}`, () => page.goto(url, { waitUntil: 'commit' }), { cpu: true });
   if (coldProfiler) await stopProfiler(coldProfiler, process.env.PROFILE_COLD, `cold-${name}`);
   await cacheWritten(page, `cold ${name}`);
   if (!withWarm) {
@@ -461,6 +512,7 @@ async function main() {
     const certificate = makeCertificate(runDir.dir);
     const started = await startOffen({ dir: runDir.dir, certificate, setup: false, email: meta.email, password: meta.password, port });
     if (started.accountId !== meta.accountId) throw new Error('the harness account id changed; delete bench/.cache');
+    serverPids.add(started.child.pid);
     log(`offen serves ${started.origin} (127.0.0.1)`);
     await warmUpServer(started.origin, meta);
     return started;
