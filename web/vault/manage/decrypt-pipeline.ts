@@ -96,10 +96,6 @@ export class Openings {
 }
 
 /**
- * Opens `records` into the view: the user secrets they need that the view lacks (or holds from another value),
- * then their payloads. `secretValue` says which encrypted value a secret has now (undefined: keep the view's).
- */
-/**
  * The secrets these records need that the view lacks, or holds opened from another encrypted value, with the
  * value to open. A secret with no value now (none stored) opens nothing; the view keeps what it has.
  */
@@ -118,19 +114,10 @@ export async function secretsToOpen(
   return toOpen;
 }
 
-export async function decryptRecords(
-  view: AccountView,
-  records: EncryptedEventRecord[],
-  privateKey: JsonWebKey,
-  secretValue: (secretId: string) => string | undefined | Promise<string | undefined>,
-  progress: ProgressTracker,
-  decryptor: Decryptor,
-): Promise<void> {
-  await (await startDecryption(view, records, privateKey, secretValue, progress, decryptor, new Openings())).done;
-}
-
 /**
- * decryptRecords in two steps: settles once the work is planned (the secrets to open are registered in
+ * Opens `records` into the view: the user secrets they need that the view lacks (or holds from another value),
+ * then their payloads. `secretValue` says which encrypted value a secret has now (undefined: keep the view's).
+ * In two steps: settles once the work is planned (the secrets to open are registered in
  * `openings`, the events without a usable secret are marked failed and the first batches are queued), with
  * `done`, which settles once every event is in the view or marked failed.
  */

@@ -104,7 +104,7 @@ export class SharedSecrets {
 
   /**
    * Opens from the shared cache the secrets these records need and the view lacks (or holds for another
-   * encrypted value); the rest are left to RSA (decryptRecords) and shared after the sync.
+   * encrypted value); the rest are left to RSA (startDecryption) and shared after the sync.
    */
   async openFor(
     view: AccountView,
