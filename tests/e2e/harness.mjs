@@ -92,8 +92,12 @@ export function request(origin, method, pathname, { body, cookie } = {}) {
  */
 export const e2eDatabase = process.env.OFFEN_E2E_DATABASE || 'sqlite3';
 let databaseCount = 0;
+/**
+ * The variables that point a server at its own database: nothing for SQLite (the file in `dir`), a fresh
+ * PostgreSQL database otherwise, with `drop` to remove it once the server has stopped.
+ */
 function databaseEnv(dir) {
-  if (e2eDatabase === 'sqlite3') return {};
+  if (e2eDatabase === 'sqlite3') return { env: {} };
   if (e2eDatabase !== 'postgres') throw new Error(`OFFEN_E2E_DATABASE must be sqlite3 or postgres, not ${e2eDatabase}`);
   const ado = process.env.OFFEN_TEST_POSTGRES;
   if (!ado) throw new Error('OFFEN_E2E_DATABASE=postgres needs OFFEN_TEST_POSTGRES (source scripts/services.sh)');
@@ -102,10 +106,15 @@ function databaseEnv(dir) {
     return [kv.slice(0, i).trim().toLowerCase(), kv.slice(i + 1).trim()];
   }));
   const name = `e2e_${process.pid}_${Date.now().toString(36)}_${databaseCount++}`;
-  execFileSync('psql', ['-h', parts.host, '-p', parts.port || '5432', '-U', parts.username, '-d', parts.database || 'postgres',
-    '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`], { env: { ...process.env, PGPASSWORD: parts.password }, stdio: 'ignore', cwd: dir });
+  const admin = (statement) => execFileSync('psql', ['-h', parts.host, '-p', parts.port || '5432', '-U', parts.username, '-d', parts.database || 'postgres',
+    '-v', 'ON_ERROR_STOP=1', '-qc', statement], { env: { ...process.env, PGPASSWORD: parts.password }, stdio: 'ignore', cwd: dir });
+  admin(`CREATE DATABASE ${name}`);
   const rest = Object.entries(parts).filter(([k]) => k !== 'database').map(([k, v]) => `${k}=${v}`).join(';');
-  return { OFFEN_DATABASE_DIALECT: 'postgres', OFFEN_DATABASE_CONNECTIONSTRING: `${rest};database=${name}` };
+  return {
+    env: { OFFEN_DATABASE_DIALECT: 'postgres', OFFEN_DATABASE_CONNECTIONSTRING: `${rest};database=${name}` },
+    // A PostgreSQL server that outlives the run (a developer's) keeps no database per test behind.
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 export class OffenServer {
@@ -130,7 +139,8 @@ export class OffenServer {
       DOTNET_BUNDLE_EXTRACT_BASE_DIR: path.join(dir, 'extract'),
       ...extraEnv,
     };
-    Object.assign(env, databaseEnv(dir), extraEnv);
+    const database = databaseEnv(dir);
+    Object.assign(env, database.env, extraEnv);
     const cmd = offenCommand();
     if (runSetup) {
       const setup = spawnSync(cmd.file, [...cmd.args, 'setup', '-email', email, '-name', 'e2e site', '-password', password,
@@ -151,7 +161,7 @@ export class OffenServer {
       child.once('close', () => out.end());
     }
     const server = new OffenServer(child, `https://offen.example.test:${port}`, accountId, email, password, logs);
-    server.database = { dialect: env.OFFEN_DATABASE_DIALECT, connection: env.OFFEN_DATABASE_CONNECTIONSTRING, dir };
+    server.database = { dialect: env.OFFEN_DATABASE_DIALECT, connection: env.OFFEN_DATABASE_CONNECTIONSTRING, dir, drop: database.drop };
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
@@ -203,10 +213,16 @@ export class OffenServer {
   }
 
   async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await exited;
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    const drop = this.database?.drop;
+    if (drop) {
+      this.database.drop = undefined;
+      drop();
+    }
   }
 }
 
