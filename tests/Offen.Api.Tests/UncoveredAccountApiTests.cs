@@ -259,6 +259,39 @@ public class UncoveredAccountApiTests
 
     // ------------------------------------------------------------------ helpers
 
+    // ------------------------------------------------------------------ escaping of ciphertext responses
+
+    /// <summary>
+    /// The account's events (both modes, paged or not) and the rollups are written with only what JSON requires
+    /// escaped: base64's '+' as is, not as \u002B; every value still parses back to what was stored.
+    /// </summary>
+    [Fact]
+    public async Task CiphertextResponses_WritePlusAsIs_AndEveryValueParsesBackUnchanged()
+    {
+        await using var host = await TestHost.StartAsync(Dialect.Sqlite);
+        var (op, accountId, _) = await Intents.SetupAndLoginAsync(host);
+        const string payload = "{1,} ab+c/d== +<&>'\"\\ \u2028 \u00e9 \t";
+        await host.Store.InsertEventsAsync([new NewEvent(accountId, "", payload)]);
+        foreach (var query in new string?[] { null, $"limit={Limit}", "uncovered=1", $"uncovered=1&limit={Limit}" })
+        {
+            var text = await GetTextAsync(op, Path(accountId, query));
+            Assert.DoesNotContain("\\u002B", text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("ab+c/d== +<&>'", text);
+            Assert.Equal(payload, Events(JsonNode.Parse(text)!).Single()["payload"]!.GetValue<string>());
+        }
+
+        var usual = await GetOkAsync(op, Path(accountId));
+        var eventId = Id(Events(usual).Single());
+        var rollupPayload = Convert.ToBase64String([0xfb, 0xef, 0xbe, 0xfb, 0xef, 0xbe]);
+        Assert.Contains('+', rollupPayload);
+        var put = await op.SendAsync(HttpMethod.Put, $"/api/accounts/{accountId}/rollups/day",
+            JsonSerializer.Serialize(new { firstEventId = eventId, lastEventId = eventId, eventCount = 1, asOf = usual["sequence"]!.GetValue<string>(), payload = rollupPayload }));
+        Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+        var rollups = await GetTextAsync(op, $"/api/accounts/{accountId}/rollups");
+        Assert.Contains(rollupPayload, rollups);
+        Assert.Equal(rollupPayload, JsonNode.Parse(rollups)!["rollups"]![0]!["payload"]!.GetValue<string>());
+    }
+
     private static string Path(string accountId, string? query = null) => $"/api/accounts/{accountId}" + (query is null ? "" : "?" + query);
 
     /// <summary>Follows `next` from the first page of 1000 to the last.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -103,6 +105,30 @@ public static class Api
 
     public static Task ErrorAsync(HttpContext ctx, int status, string message) =>
         JsonAsync(ctx, status, new ErrorResponse(message, status), WireJson.Default.ErrorResponse);
+
+    /// <summary>
+    /// The writer options of responses that are mostly base64 ciphertext (an account's events and secrets, cached
+    /// secrets, rollups): only what JSON requires is escaped. The default escaper also writes every '+' as
+    /// <c>\u002B</c> (six bytes for one, about 5 % more bytes on such a page) and leaves its fast path at the
+    /// first one, which nearly every value holds. These bodies go out as <c>application/json; charset=utf-8</c>
+    /// and are read by JSON.parse only, so the HTML-sensitive characters the default also escapes need no escaping
+    /// there (upstream's Go server does not escape '+' either).
+    /// </summary>
+    public static readonly JsonWriterOptions CiphertextWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><see cref="JsonAsync{T}"/> for a response that is mostly ciphertext (<see cref="CiphertextWriterOptions"/>).</summary>
+    public static async Task CiphertextJsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> info)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        await using (var writer = new Utf8JsonWriter(buffer, CiphertextWriterOptions))
+        {
+            JsonSerializer.Serialize(writer, value, info);
+        }
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = JsonContentType;
+        ctx.Response.ContentLength = buffer.WrittenCount;
+        await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted);
+    }
 
     public static async Task JsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> info)
     {

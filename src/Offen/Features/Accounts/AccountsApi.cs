@@ -103,7 +103,7 @@ public static class AccountsApi
         var a = result.Account;
         var (events, secrets) = WireEvents(a.AccountId, result.Events, result.Secrets);
         var deleted = sinceOrNull is not null && result.DeletedEventIds.Count > 0 ? result.DeletedEventIds.ToList() : null;
-        await Api.JsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
+        await Api.CiphertextJsonAsync(ctx, 200, new AccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, deleted, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
             string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken), WireJson.Default.AccountResult);
     }
@@ -135,7 +135,7 @@ public static class AccountsApi
         var a = result.Account;
         var (events, secrets) = WireEvents(a.AccountId, result.Events, result.Secrets);
         var rollups = result.Rollups.Select(r => new RollupResult(r.Key, r.FirstEventId, r.LastEventId, r.EventCount, r.AsOf, null)).ToList();
-        await Api.JsonAsync(ctx, 200, new UncoveredAccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
+        await Api.CiphertextJsonAsync(ctx, 200, new UncoveredAccountResult(a.AccountId, a.Name, JsonNode.Parse(a.PublicKey), a.EncryptedPrivateKey,
             events, string.IsNullOrEmpty(result.Sequence) ? null : result.Sequence, secrets,
             string.IsNullOrEmpty(a.AccountStyles) ? null : a.AccountStyles, Api.Rfc3339(a.Created), settings.RetentionToken,
             rollups, result.Next), WireJson.Default.UncoveredAccountResult);

@@ -52,7 +52,7 @@ public static class SharedCachesApi
             await NotFoundAsync(ctx);
             return;
         }
-        await Api.JsonAsync(ctx, 200, new CachedSecretsResult(new SortedDictionary<string, string>(secrets.ToDictionary(), StringComparer.Ordinal)),
+        await Api.CiphertextJsonAsync(ctx, 200, new CachedSecretsResult(new SortedDictionary<string, string>(secrets.ToDictionary(), StringComparer.Ordinal)),
             WireJson.Default.CachedSecretsResult);
     }
 
@@ -129,7 +129,7 @@ public static class SharedCachesApi
         // Over the response's PipeWriter: the serializer's own (synchronous) flush only hands buffers to the pipe;
         // the pipe is flushed to the client after each rollup.
         var pipe = ctx.Response.BodyWriter;
-        await using var w = new Utf8JsonWriter(pipe);
+        await using var w = new Utf8JsonWriter(pipe, Api.CiphertextWriterOptions);
         w.WriteStartObject();
         w.WriteStartArray("rollups");
         foreach (var meta in listed)
