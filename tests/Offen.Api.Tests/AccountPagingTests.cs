@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Offen.Persistence;
 
+using static Offen.Api.Tests.AccountJson;
+
 namespace Offen.Api.Tests;
 
 /// <summary>
@@ -14,9 +16,6 @@ public class AccountPagingTests
     public static IEnumerable<object[]> Dialects => TestDatabase.All;
 
     private const int Limit = 1000;
-
-    /// <summary>Owner of the i-th seeded event: 6 of 13 visitor A, 3 of 13 visitor B, the rest anonymous.</summary>
-    private static char OwnerOf(int i) => (i % 13) switch { < 6 => 'A', < 9 => 'B', _ => '-' };
 
     [Theory, MemberData(nameof(Dialects))]
     public async Task Pages_AddUpToTheUnpagedResponse_AcrossParkingAndPurge(Dialect dialect)
@@ -162,28 +161,6 @@ public class AccountPagingTests
         if (since is not null) query.Add($"since={Uri.EscapeDataString(since)}");
         if (limit is not null) query.Add($"limit={limit}");
         return $"/api/accounts/{accountId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-    }
-
-    private static async Task<string> GetTextAsync(TestClient client, string path)
-    {
-        var res = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
-        return await res.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<JsonNode> GetOkAsync(TestClient client, string path) => JsonNode.Parse(await GetTextAsync(client, path))!;
-
-    private static List<JsonNode> Events(JsonNode account) =>
-        account["events"]?[account["accountId"]!.GetValue<string>()]?.AsArray().Select(e => e!).ToList() ?? [];
-
-    private static string Id(JsonNode e) => e["eventId"]!.GetValue<string>();
-
-    /// <summary>server.md §11.10 per page: the secrets are exactly those the page's events refer to.</summary>
-    private static void AssertSecretsCoverExactlyThePage(JsonNode page)
-    {
-        var referenced = Events(page).Select(e => e["secretId"]?.GetValue<string>()).OfType<string>().Distinct().Order(StringComparer.Ordinal);
-        var given = (page["secrets"]?.AsObject().Select(kv => kv.Key) ?? []).Order(StringComparer.Ordinal);
-        Assert.Equal(referenced, given);
     }
 
     /// <summary>What a vault does with a page: drop the deleted events, add the new ones (no id may repeat).</summary>

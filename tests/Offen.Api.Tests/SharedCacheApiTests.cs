@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Offen.Persistence;
 
+using static Offen.Api.Tests.AccountJson;
+
 namespace Offen.Api.Tests;
 
 /// <summary>
@@ -57,12 +59,6 @@ public class SharedCacheApiTests
 
     private static Task<HttpResponseMessage> PutRollupAsync(TestClient c, string accountId, string key, string body) =>
         c.SendAsync(HttpMethod.Put, $"/api/accounts/{accountId}/rollups/{key}", body);
-
-    private static async Task AssertErrorAsync(HttpResponseMessage res, int status, string message)
-    {
-        Assert.Equal((HttpStatusCode)status, res.StatusCode);
-        Assert.Equal(JsonSerializer.Serialize(new { error = message, status }), await res.Content.ReadAsStringAsync());
-    }
 
     private static async Task<string[]> RollupKeysAsync(Operator op)
     {

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Offen.Persistence;
 
+using static Offen.Api.Tests.AccountJson;
+
 namespace Offen.Api.Tests;
 
 /// <summary>
@@ -20,9 +22,6 @@ public class UncoveredAccountApiTests
     /// <summary>The members of the usual response (with events, no since, no account styles).</summary>
     private static readonly string[] UsualMembers =
         ["accountId", "name", "publicKey", "encryptedPrivateKey", "events", "sequence", "secrets", "created", "retentionPeriod"];
-
-    /// <summary>Owner of the i-th seeded event: 6 of 13 visitor A, 3 of 13 visitor B, the rest anonymous.</summary>
-    private static char OwnerOf(int i) => (i % 13) switch { < 6 => 'A', < 9 => 'B', _ => '-' };
 
     // ------------------------------------------------------------------ without rollups
 
@@ -312,33 +311,5 @@ public class UncoveredAccountApiTests
         }
     }
 
-    private static async Task<string> GetTextAsync(TestClient client, string path)
-    {
-        var res = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
-        return await res.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<JsonNode> GetOkAsync(TestClient client, string path) => JsonNode.Parse(await GetTextAsync(client, path))!;
-
-    private static async Task AssertErrorAsync(HttpResponseMessage res, int status, string message)
-    {
-        Assert.Equal((HttpStatusCode)status, res.StatusCode);
-        Assert.Equal(JsonSerializer.Serialize(new { error = message, status }), await res.Content.ReadAsStringAsync());
-    }
-
     private static string[] Members(JsonNode body) => [.. body.AsObject().Select(kv => kv.Key)];
-
-    private static List<JsonNode> Events(JsonNode account) =>
-        account["events"]?[account["accountId"]!.GetValue<string>()]?.AsArray().Select(e => e!).ToList() ?? [];
-
-    private static string Id(JsonNode e) => e["eventId"]!.GetValue<string>();
-
-    /// <summary>server.md §11.10 per page: the secrets are exactly those the page's events refer to.</summary>
-    private static void AssertSecretsCoverExactlyThePage(JsonNode page)
-    {
-        var referenced = Events(page).Select(e => e["secretId"]?.GetValue<string>()).OfType<string>().Distinct().Order(StringComparer.Ordinal);
-        var given = (page["secrets"]?.AsObject().Select(kv => kv.Key) ?? []).Order(StringComparer.Ordinal);
-        Assert.Equal(referenced, given);
-    }
 }
