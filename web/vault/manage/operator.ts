@@ -242,8 +242,9 @@ function overlapSafe(view: AccountView, openings: Openings, secrets: Map<string,
   for (const [secretId, value] of secrets) {
     const fp = secretFingerprint(value);
     const held = view.secrets.get(secretId);
-    if (held?.fp === fp || (held === undefined && openings.fingerprint(secretId) === fp)) continue;
-    if (held !== undefined || openings.fingerprint(secretId) !== undefined || failedSecrets.has(secretId)) return false;
+    const opening = openings.fingerprint(secretId);
+    if (held?.fp === fp || (held === undefined && opening === fp)) continue;
+    if (held !== undefined || opening !== undefined || failedSecrets.has(secretId)) return false;
   }
   return true;
 }
