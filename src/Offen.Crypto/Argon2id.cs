@@ -41,7 +41,7 @@ public static unsafe class Argon2id
         Span<byte> h0 = stackalloc byte[72]; // H0 ‖ LE32(column) ‖ LE32(lane)
         InitialHash(h0[..64], password, salt, secret, associatedData, timeCost, memoryKiB, lanes, outputLength);
 
-        var memory = (ulong*)NativeMemory.AlignedAlloc((nuint)(blockCount * BlockBytes), 64);
+        var memory = (ulong*)WorkMemory.Allocate((nuint)(blockCount * BlockBytes));
         try
         {
             var run = new Run(memory, lanes, laneLength, segmentLength, timeCost, (uint)blockCount, vectorized);
@@ -53,7 +53,7 @@ public static unsafe class Argon2id
         {
             // Like libargon2's default, wipe the memory: it holds values derived from the password.
             NativeMemory.Clear(memory, (nuint)(blockCount * BlockBytes));
-            NativeMemory.AlignedFree(memory);
+            WorkMemory.Free(memory, (nuint)(blockCount * BlockBytes));
             CryptographicOperations.ZeroMemory(h0);
         }
     }
