@@ -9,29 +9,35 @@ namespace Offen.Crypto;
 /// a different amount from run to run. An anonymous mapping is returned in full by munmap. On Linux the pages are
 /// populated in the same call (one kernel entry instead of 4,096 page faults); elsewhere the C heap is used.
 /// </summary>
-internal static unsafe partial class WorkMemory
+internal static unsafe class WorkMemory
 {
     private const int ProtRead = 0x1, ProtWrite = 0x2;
     private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapPopulate = 0x8000; // the same on x86-64 and arm64
 
-    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+    // Looked up among the symbols the process already has (the C library is loaded), not by a library file name:
+    // "libc" would need the libc.so linker script of the -dev package, "libc.so.6" exists only with glibc.
+    private static readonly delegate* unmanaged<nint, nuint, int, int, int, nint, nint> Mmap = (delegate* unmanaged<nint, nuint, int, int, int, nint, nint>)Symbol("mmap");
+    private static readonly delegate* unmanaged<nint, nuint, int> Munmap = (delegate* unmanaged<nint, nuint, int>)Symbol("munmap");
+    private static readonly bool Mapped = OperatingSystem.IsLinux() && Mmap != null && Munmap != null;
 
-    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
-    private static partial int Munmap(nint address, nuint length);
+    private static nint Symbol(string name) =>
+        OperatingSystem.IsLinux() && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), name, out var p) ? p : 0;
 
-    /// <summary>At least 64-byte aligned (page aligned on Linux), contents unspecified.</summary>
+    /// <summary>At least 64-byte aligned (page aligned when mapped), contents unspecified.</summary>
     public static void* Allocate(nuint bytes)
     {
-        if (!OperatingSystem.IsLinux()) return NativeMemory.AlignedAlloc(bytes, 64);
+        if (!Mapped) return NativeMemory.AlignedAlloc(bytes, 64);
         var p = Mmap(0, bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapPopulate, -1, 0);
-        if (p == -1) throw new OutOfMemoryException($"mmap of {bytes} bytes failed (errno {Marshal.GetLastPInvokeError()})");
+        if (p == -1) throw new OutOfMemoryException($"mmap of {bytes} bytes failed (errno {Marshal.GetLastSystemError()})");
         return (void*)p;
     }
 
     public static void Free(void* memory, nuint bytes)
     {
-        if (!OperatingSystem.IsLinux()) { NativeMemory.AlignedFree(memory); return; }
-        if (Munmap((nint)memory, bytes) != 0) throw new InvalidOperationException($"munmap failed (errno {Marshal.GetLastPInvokeError()})");
+        if (!Mapped) { NativeMemory.AlignedFree(memory); return; }
+        if (Munmap((nint)memory, bytes) != 0) throw new InvalidOperationException($"munmap failed (errno {Marshal.GetLastSystemError()})");
     }
+
+    /// <summary>True when derivations use their own mappings (Linux), false on the C heap.</summary>
+    internal static bool UsesMappings => Mapped;
 }

@@ -25,6 +25,7 @@ public class Argon2MemoryTests
     {
         if (!OperatingSystem.IsLinux()) return; // /proc/self/status; the C-heap path elsewhere is not what this checks
         const int Threads = 8, MemoryKiB = 30 * 1024; // 240 MiB in flight; below glibc's 32 MiB mmap ceiling
+        Assert.True(WorkMemory.UsesMappings, "mmap/munmap were not found among the process's symbols");
         var salt = new byte[16];
         void Round() => Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads },
             i => Argon2id.Derive([(byte)i], salt, 1, MemoryKiB, 4, 32));
