@@ -41,7 +41,8 @@ public static unsafe class Argon2id
         Span<byte> h0 = stackalloc byte[72]; // H0 ‖ LE32(column) ‖ LE32(lane)
         InitialHash(h0[..64], password, salt, secret, associatedData, timeCost, memoryKiB, lanes, outputLength);
 
-        var memory = (ulong*)WorkMemory.Allocate((nuint)(blockCount * BlockBytes));
+        var bytes = (nuint)(blockCount * BlockBytes);
+        var memory = (ulong*)WorkMemory.Allocate(bytes);
         try
         {
             var run = new Run(memory, lanes, laneLength, segmentLength, timeCost, (uint)blockCount, vectorized);
@@ -52,8 +53,8 @@ public static unsafe class Argon2id
         finally
         {
             // Like libargon2's default, wipe the memory: it holds values derived from the password.
-            NativeMemory.Clear(memory, (nuint)(blockCount * BlockBytes));
-            WorkMemory.Free(memory, (nuint)(blockCount * BlockBytes));
+            NativeMemory.Clear(memory, bytes);
+            WorkMemory.Free(memory, bytes);
             CryptographicOperations.ZeroMemory(h0);
         }
     }

@@ -124,28 +124,22 @@ public static class Api
         {
             JsonSerializer.Serialize(writer, value, info);
         }
-        ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = JsonContentType;
-        ctx.Response.ContentLength = buffer.WrittenCount;
-        await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted);
+        await JsonBodyAsync(ctx, status, buffer.WrittenMemory);
     }
 
-    public static async Task JsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> info)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, info);
-        ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = JsonContentType;
-        ctx.Response.ContentLength = bytes.Length;
-        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
-    }
+    public static Task JsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> info) =>
+        JsonBodyAsync(ctx, status, JsonSerializer.SerializeToUtf8Bytes(value, info));
 
     /// <summary>Some routes answer with the literal body <c>null</c> (server.md §11 sharp edges 2, 25).</summary>
-    public static async Task NullAsync(HttpContext ctx, int status)
+    public static Task NullAsync(HttpContext ctx, int status) => JsonBodyAsync(ctx, status, "null"u8.ToArray());
+
+    /// <summary>A JSON body already serialized, with its length.</summary>
+    private static async Task JsonBodyAsync(HttpContext ctx, int status, ReadOnlyMemory<byte> body)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = JsonContentType;
-        ctx.Response.ContentLength = 4;
-        await ctx.Response.Body.WriteAsync("null"u8.ToArray(), ctx.RequestAborted);
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
     }
 
     public static void NoContent(HttpContext ctx) => ctx.Response.StatusCode = 204;
